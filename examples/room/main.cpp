@@ -1,0 +1,62 @@
+// The conformance fixture app (spec/conformance.md "Test fixture"): socket /socket with
+// WebSocket and long-poll, auth_token on, check_origin ["//example.com"], 1 MiB frames,
+// channels room:* (+ the exact topic "phoenix") and icpt:*, and POST /api/broadcast.
+//
+//   build/bin/room --port 4000 [--host 127.0.0.1] [--idle-timeout-ms 60000]
+//                  [--longpoll-window-ms 10000] [--drain-timeout-ms 5000] [--loops N]
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "broadcast_route.h"
+#include "room_channel.h"
+#include "roost/core/log.h"
+#include "roost/server/endpoint.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Roost conformance fixture (examples/room)"};
+  roost::server::EndpointConfig config;
+  config.port = 4000;
+  long idle_ms = 60'000, window_ms = 10'000, drain_ms = 5'000;
+  std::string log_level = "info";
+  app.add_option("--port", config.port, "TCP port (0 = any free port)");
+  app.add_option("--host", config.host, "listen address");
+  app.add_option("--loops", config.loops, "event loops (0 = one per core)");
+  app.add_option("--idle-timeout-ms", idle_ms, "WebSocket idle timeout");
+  app.add_option("--longpoll-window-ms", window_ms, "long-poll window");
+  app.add_option("--drain-timeout-ms", drain_ms, "bound on the graceful drain");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  CLI11_PARSE(app, argc, argv);
+  roost::set_log_level(log_level);
+  config.drain_timeout = std::chrono::milliseconds(drain_ms);
+
+  roost::server::Endpoint endpoint(config);
+
+  roost::transport::SocketOptions options;
+  options.mount = "/socket";
+  options.websocket = true;
+  options.longpoll = true;
+  options.auth_token = true;
+  options.max_frame_size = 1 << 20;
+  options.idle_timeout = std::chrono::milliseconds(idle_ms);
+  options.longpoll_window = std::chrono::milliseconds(window_ms);
+  options.check_origin.mode = roost::proto::OriginPolicy::Mode::list;
+  options.check_origin.allowed.push_back(roost::proto::parse_origin_rule("//example.com").value());
+
+  auto connect = [](const roost::transport::ConnectInfo& info) {
+    if (auto* r = info.params.if_contains("reject"); r && r->is_string() && r->get_string() == "true")
+      return roost::channels::ConnectResult::refuse();
+    std::optional<std::string> id;
+    if (auto* u = info.params.if_contains("user_id"); u && u->is_string())
+      id = "user_socket:" + std::string(u->get_string());
+    return roost::channels::ConnectResult::accept({}, std::move(id));
+  };
+  roost::channels::ChannelRouter router;
+  router.channel<room::RoomChannel>("room:*").channel<room::RoomChannel>("phoenix").channel<room::InterceptChannel>("icpt:*");
+  endpoint.socket(options, connect, std::move(router));
+  endpoint.route(boost::beast::http::verb::post, "/api/broadcast", room::broadcast_route(endpoint.pubsub()));
+  endpoint.on_listening([&](std::uint16_t port) {
+    std::printf("room listening on %s:%u\n", config.host.c_str(), port);
+    std::fflush(stdout);
+  });
+  return endpoint.run();
+}

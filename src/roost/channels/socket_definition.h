@@ -1,0 +1,56 @@
+// Role: SocketDefinition, an application's socket (Phoenix's UserSocket): the connect
+// callback that accepts or refuses a client and sets its assigns and id, the channel
+// routes, and the per-socket limits. It is the transport::SocketEndpoint the transports
+// call when a client connects.
+// Thread affinity: configured before the server starts; connect() then runs on the
+// connecting client's loop, concurrently on several loops, so the callback must be
+// thread-safe (it usually only reads the request).
+// Ownership: shared by the endpoint and every Socket created from it.
+#pragma once
+
+#include <functional>
+
+#include "roost/channels/router.h"
+#include "roost/channels/socket_context.h"
+#include "roost/pubsub/pubsub.h"
+#include "roost/transport/socket_handler.h"
+
+namespace roost::channels {
+
+struct ConnectResult {
+  bool accepted = false;
+  boost::json::object assigns;
+  std::optional<std::string> id;  // e.g. "user_socket:7"; a `disconnect` broadcast on it closes the socket
+
+  static ConnectResult accept(boost::json::object assigns = {}, std::optional<std::string> id = std::nullopt) {
+    return {true, std::move(assigns), std::move(id)};
+  }
+  static ConnectResult refuse() { return {}; }
+};
+
+using ConnectCallback = std::function<ConnectResult(const transport::ConnectInfo&)>;
+
+struct SocketLimits {
+  // Phoenix's max_channels_per_transport default (server >= 1.8.9).
+  std::size_t max_channels = 100;
+};
+
+class SocketDefinition final : public transport::SocketEndpoint {
+ public:
+  SocketDefinition(pubsub::PubSub& pubsub, ConnectCallback connect, ChannelRouter router, SocketLimits limits = {});
+
+  Result<std::unique_ptr<transport::SocketHandler>> connect(transport::ConnectInfo info,
+                                                            transport::Outbound& outbound) override;
+
+  const ChannelRouter& router() const noexcept { return router_; }
+  const SocketLimits& limits() const noexcept { return limits_; }
+  pubsub::PubSub& pubsub() noexcept { return pubsub_; }
+
+ private:
+  pubsub::PubSub& pubsub_;
+  ConnectCallback connect_;
+  ChannelRouter router_;
+  SocketLimits limits_;
+};
+
+}  // namespace roost::channels

@@ -1,0 +1,157 @@
+#include "roost/server/endpoint.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "roost/core/log.h"
+#include "roost/transport/http_session.h"
+#include "roost/transport/loop_transport.h"
+#include "roost/websocket/close_code.h"
+
+namespace roost::server {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+std::size_t resolve_loops(std::size_t n) { return n ? n : std::max(1u, std::thread::hardware_concurrency()); }
+}  // namespace
+
+Endpoint::Endpoint(EndpointConfig config)
+    : config_(std::move(config)),
+      metrics_(std::make_unique<Metrics>(resolve_loops(config_.loops))),
+      loops_(std::make_unique<net::LoopGroup>(resolve_loops(config_.loops), *metrics_)),
+      pubsub_(std::make_unique<pubsub::PubSub>(*loops_)) {
+  http_.loops = loops_.get();
+  http_.fallback = [this](const transport::HttpRequest& req, const transport::RequestInfo& info) {
+    return dispatch(req, info);
+  };
+  for (std::size_t i = 0; i < loops_->size(); ++i) {
+    net::Loop& loop = loops_->at(i);
+    asio::post(loop.io(), [&loop] { transport::LoopTransport::install(loop); });
+  }
+}
+
+Endpoint::~Endpoint() = default;
+
+void Endpoint::socket(transport::SocketOptions options, channels::ConnectCallback connect,
+                      channels::ChannelRouter router, channels::SocketLimits limits) {
+  if (options.check_origin.mode == proto::OriginPolicy::Mode::endpoint_host && options.check_origin.endpoint_host.empty())
+    options.check_origin.endpoint_host = config_.url_host;
+  auto definition = std::make_shared<channels::SocketDefinition>(*pubsub_, std::move(connect), std::move(router), limits);
+  definitions_.push_back(definition);
+  http_.sockets.push_back(transport::MountedSocket{std::move(options), definition});
+}
+
+void Endpoint::route(http::verb method, std::string path, transport::HttpHandler handler) {
+  bool prefix = !path.empty() && path.back() == '*';
+  if (prefix) path.pop_back();
+  routes_.push_back(Route{method, std::move(path), prefix, std::move(handler)});
+}
+
+Task<transport::HttpResponse> Endpoint::dispatch(const transport::HttpRequest& request,
+                                                 const transport::RequestInfo& info) {
+  if (info.path == "/healthz") {
+    // Answers while the loops turn; during a drain the server no longer takes clients.
+    co_return transport::make_response(request, draining_ ? 503 : 200, draining_ ? "draining\n" : "ok\n");
+  }
+  if (info.path == "/metrics" && request.method() == http::verb::get) {
+    co_return transport::make_response(request, 200, metrics_->render(), "text/plain; version=0.0.4; charset=utf-8");
+  }
+  bool path_known = false;
+  for (const Route& r : routes_) {
+    bool match = r.prefix ? info.path.starts_with(r.path) : info.path == r.path;
+    if (!match) continue;
+    path_known = true;
+    if (r.method == request.method()) co_return co_await r.handler(request, info);
+  }
+  co_return transport::make_response(request, path_known ? 405 : 404, path_known ? "method not allowed\n" : "not found\n");
+}
+
+int Endpoint::run() {
+  net::Loop& first = loops_->at(0);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(config_.host, ec);
+  if (ec) {
+    log().critical("bad listen address '{}': {}", config_.host, ec.message());
+    return 2;
+  }
+  acceptor_ = std::make_unique<tcp::acceptor>(first.io());
+  tcp::endpoint ep(address, config_.port);
+  acceptor_->open(ep.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(ep, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    log().critical("cannot listen on {}:{}: {}", config_.host, config_.port, ec.message());
+    return 2;
+  }
+  std::uint16_t port = acceptor_->local_endpoint().port();
+  log().info("listening on {}:{} with {} loops", config_.host, port, loops_->size());
+  if (on_listening_) on_listening_(port);
+  accept_next();
+
+  asio::signal_set signals(first.io(), SIGTERM, SIGINT);
+  signals.async_wait([this](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    log().info("signal {}: draining", sig);
+    drain();
+  });
+  loops_->run();
+  return 0;
+}
+
+void Endpoint::accept_next() {
+  net::Loop& target = loops_->next_for_connection();
+  acceptor_->async_accept(target.io(), [this, &target](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || draining_) return;
+    if (!ec) {
+      // The socket already belongs to the target loop's io_context; start it there.
+      asio::post(target.io(), [this, s = std::move(socket)]() mutable { transport::start_http_session(std::move(s), http_); });
+    } else {
+      log().warn("accept failed: {}", ec.message());
+    }
+    accept_next();
+  });
+}
+
+void Endpoint::shutdown() {
+  asio::post(loops_->at(0).io(), [this] { drain(); });
+}
+
+void Endpoint::drain() {
+  if (draining_.exchange(true)) return;
+  boost::system::error_code ec;
+  if (acceptor_) acceptor_->close(ec);
+  // §7.10: sockets with joined channels are closed with 1012 so clients reconnect elsewhere.
+  for (std::size_t i = 0; i < loops_->size(); ++i) {
+    loops_->at(i).post([] {
+      transport::LoopTransport::current().close_all(websocket::close_code::service_restart,
+                                                    websocket::close_code::going_away);
+    });
+  }
+  wait_drained(std::chrono::steady_clock::now() + config_.drain_timeout);
+}
+
+std::size_t Endpoint::open_connections() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < metrics_->loop_count(); ++i) n += metrics_->loop(i).connections.get();
+  return n;
+}
+
+void Endpoint::wait_drained(std::chrono::steady_clock::time_point deadline) {
+  auto timer = std::make_shared<asio::steady_timer>(loops_->at(0).io(), std::chrono::milliseconds(50));
+  timer->async_wait([this, timer, deadline](const boost::system::error_code&) {
+    if (open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      log().info("drained ({} connections left); stopping", open_connections());
+      loops_->stop();
+      return;
+    }
+    wait_drained(deadline);
+  });
+}
+
+}  // namespace roost::server

@@ -1,0 +1,88 @@
+// Role: Endpoint, a Roost server: the loops, PubSub, the HTTP listener, the mounted
+// sockets, the application's HTTP routes, /healthz and /metrics, and the signal-driven
+// graceful drain. An application builds one, mounts its sockets and routes, and calls
+// run().
+// Thread affinity: configure on one thread before run(); run() blocks the calling
+// thread, which becomes loop 0. shutdown() and pubsub().broadcast() may be called from
+// any thread.
+// Ownership: owns everything it runs; SocketDefinitions are shared with their Sockets.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "roost/channels/socket_definition.h"
+#include "roost/core/metrics.h"
+#include "roost/net/loop.h"
+#include "roost/pubsub/pubsub.h"
+#include "roost/transport/http_types.h"
+
+namespace roost::server {
+
+struct EndpointConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4000;  // 0 = any free port (see Endpoint::port())
+  std::size_t loops = 0;      // 0 = one per hardware thread
+  // Phoenix drains for up to 30 s in batches; a single process closes everything at
+  // once, so a few seconds bound the exit.
+  std::chrono::milliseconds drain_timeout{5000};
+  // The `host` check_origin compares against when a socket keeps the default policy.
+  std::string url_host;
+};
+
+class Endpoint {
+ public:
+  explicit Endpoint(EndpointConfig config);
+  ~Endpoint();
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  pubsub::PubSub& pubsub() noexcept { return *pubsub_; }
+  Metrics& metrics() noexcept { return *metrics_; }
+  net::LoopGroup& loops() noexcept { return *loops_; }
+
+  void socket(transport::SocketOptions options, channels::ConnectCallback connect, channels::ChannelRouter router,
+              channels::SocketLimits limits = {});
+  // An application route. `path` is exact, or a prefix ending in '*' ("/api/challenges/*").
+  void route(boost::beast::http::verb method, std::string path, transport::HttpHandler handler);
+
+  // Called once the listener is bound, with the bound port (tests use it for port 0).
+  void on_listening(std::function<void(std::uint16_t)> fn) { on_listening_ = std::move(fn); }
+
+  // Serves until SIGTERM/SIGINT (or shutdown()), then drains. Returns the exit status.
+  int run();
+  // Starts the graceful drain from any thread.
+  void shutdown();
+
+ private:
+  struct Route {
+    boost::beast::http::verb method;
+    std::string path;
+    bool prefix;
+    transport::HttpHandler handler;
+  };
+  Task<transport::HttpResponse> dispatch(const transport::HttpRequest& request, const transport::RequestInfo& info);
+  void accept_next();
+  void drain();
+  void wait_drained(std::chrono::steady_clock::time_point deadline);
+  std::size_t open_connections() const;
+
+  EndpointConfig config_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<net::LoopGroup> loops_;
+  std::unique_ptr<pubsub::PubSub> pubsub_;
+  std::vector<std::shared_ptr<channels::SocketDefinition>> definitions_;
+  std::vector<Route> routes_;
+  transport::HttpConfig http_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::function<void(std::uint16_t)> on_listening_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace roost::server
