@@ -167,13 +167,16 @@ void WsConnection::on_readable(const boost::system::error_code& ec) {
       return;
     }
     last_read_ = lt.now();
+    // After a protocol error the rest of the input is read and dropped until the peer
+    // answers our close: closing a socket with unread input would reset the connection
+    // and the client would never see the close code.
+    if (parser_failed_) continue;
     if (auto err = parser_.feed(scratch.first(n), *this)) {
-      if (closing_) {
-        finish();
-        return;
+      parser_failed_ = true;
+      if (!closing_) {
+        lt.loop().metrics().protocol_errors.add();
+        close(err->close_code);
       }
-      lt.loop().metrics().protocol_errors.add();
-      close(err->close_code);
     }
     if (finished_) return;
     if (n < scratch.size()) break;

@@ -82,6 +82,7 @@ class WsConnection final : public Outbound,
   bool flush_pending_ = false;
   bool closing_ = false;      // close frame queued: no more frames
   bool finished_ = false;
+  bool parser_failed_ = false;  // input is now drained, not parsed
 };
 
 }  // namespace roost::transport
