@@ -24,7 +24,8 @@ Endpoint::Endpoint(EndpointConfig config)
     : config_(std::move(config)),
       metrics_(std::make_unique<Metrics>(resolve_loops(config_.loops))),
       loops_(std::make_unique<net::LoopGroup>(resolve_loops(config_.loops), *metrics_)),
-      pubsub_(std::make_unique<pubsub::PubSub>(*loops_)) {
+      pubsub_(std::make_unique<pubsub::PubSub>(*loops_)),
+      workers_(std::make_unique<net::WorkerPool>(std::max<std::size_t>(1, config_.workers))) {
   http_.loops = loops_.get();
   http_.fallback = [this](const transport::HttpRequest& req, const transport::RequestInfo& info) {
     return dispatch(req, info);

@@ -20,6 +20,7 @@
 #include "roost/channels/socket_definition.h"
 #include "roost/core/metrics.h"
 #include "roost/net/loop.h"
+#include "roost/net/worker_pool.h"
 #include "roost/pubsub/pubsub.h"
 #include "roost/transport/http_types.h"
 
@@ -29,6 +30,7 @@ struct EndpointConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 4000;  // 0 = any free port (see Endpoint::port())
   std::size_t loops = 0;      // 0 = one per hardware thread
+  std::size_t workers = 2;    // WorkerPool threads; they share the cores with the loops
   // Phoenix drains for up to 30 s in batches; a single process closes everything at
   // once, so a few seconds bound the exit.
   std::chrono::milliseconds drain_timeout{5000};
@@ -46,6 +48,8 @@ class Endpoint {
   pubsub::PubSub& pubsub() noexcept { return *pubsub_; }
   Metrics& metrics() noexcept { return *metrics_; }
   net::LoopGroup& loops() noexcept { return *loops_; }
+  // For blocking or CPU-heavy application work (database calls, password hashing).
+  net::WorkerPool& workers() noexcept { return *workers_; }
 
   void socket(transport::SocketOptions options, channels::ConnectCallback connect, channels::ChannelRouter router,
               channels::SocketLimits limits = {});
@@ -77,6 +81,7 @@ class Endpoint {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<net::LoopGroup> loops_;
   std::unique_ptr<pubsub::PubSub> pubsub_;
+  std::unique_ptr<net::WorkerPool> workers_;
   std::vector<std::shared_ptr<channels::SocketDefinition>> definitions_;
   std::vector<Route> routes_;
   transport::HttpConfig http_;
