@@ -16,7 +16,12 @@ TopicRegistry& PubSub::registry() noexcept {
 
 void PubSub::subscribe(std::string_view topic, Subscriber* subscriber) { registry().subscribe(topic, subscriber); }
 
-void PubSub::unsubscribe(std::string_view topic, Subscriber* subscriber) { registry().unsubscribe(topic, subscriber); }
+void PubSub::unsubscribe(std::string_view topic, Subscriber* subscriber) {
+  // Off a loop thread only at process exit, when the io_contexts destroy what they still
+  // hold after the loops have stopped: the registries go away with them.
+  if (net::Loop::current() == nullptr) return;
+  registry().unsubscribe(topic, subscriber);
+}
 
 std::error_code PubSub::broadcast(std::string topic, std::string event, proto::Payload payload, const Subscriber* from) {
   auto b = std::make_shared<const Broadcast>(std::move(topic), std::move(event), std::move(payload), from);
