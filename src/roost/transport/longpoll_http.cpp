@@ -9,6 +9,7 @@
 #include "roost/proto/serializer.h"
 #include "roost/transport/connect_checks.h"
 #include "roost/transport/longpoll_registry.h"
+#include "roost/net/call_on.h"
 
 namespace roost::transport {
 
@@ -22,25 +23,6 @@ struct PollResult {
   int status = 0;
   std::vector<SharedBytes> messages;
 };
-
-// Runs `fn(done)` on `target`; `done(value)` (called there, now or later) resumes the
-// awaiting coroutine on its own executor with `value`.
-// (Not a coroutine itself, and callers name the lambda before co_await: GCC 12
-// destroys lambda temporaries inside a co_await expression twice.)
-template <class T, class F>
-Task<T> call_on(net::Loop& target, F fn) {
-  return asio::async_initiate<decltype(use_awaitable), void(T)>(
-      [&target, fn = std::move(fn)](auto handler) mutable {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        target.post([fn = std::move(fn), shared, executor]() mutable {
-          fn([shared, executor](T value) {
-            asio::post(executor, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
-          });
-        });
-      },
-      use_awaitable);
-}
 
 HttpResponse json_answer(const HttpRequest& request, std::string body) {
   HttpResponse res = make_response(request, 200, std::move(body), "application/json; charset=utf-8");
@@ -139,7 +121,7 @@ Task<HttpResponse> handle_longpoll(const HttpRequest& request, const RequestInfo
           done(PollResult{true, status, std::move(messages)});
         });
       };
-      auto result = co_await call_on<PollResult>(loops.at(*loop_index), std::move(poll));
+      auto result = co_await net::call_on<PollResult>(loops.at(*loop_index), std::move(poll));
       if (result.found) co_return poll_answer(request, result.status, *token, result.messages);
     }
     co_return create_session(request, info, mounted);  // §9.7: a lost session gets a new one
@@ -155,7 +137,7 @@ Task<HttpResponse> handle_longpoll(const HttpRequest& request, const RequestInfo
     if (!session) return done(410);
     session->post(std::move(l), [done](int s) { done(s); });
   };
-  int status = co_await call_on<int>(loops.at(*loop_index), std::move(post));
+  int status = co_await net::call_on<int>(loops.at(*loop_index), std::move(post));
   co_return status_answer(request, status);
 }
 
