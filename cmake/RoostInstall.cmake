@@ -1,11 +1,9 @@
 # `cmake --install` gives the headers, the layer libraries and a CMake package,
 # so another project can `find_package(Roost)` and link `Roost::roost`.
 include(CMakePackageConfigHelpers)
-set(ROOST_LAYERS core proto websocket net transport pubsub channels server)
-set(_targets roost)
-foreach(layer IN LISTS ROOST_LAYERS)
-  list(APPEND _targets roost_${layer})
-endforeach()
+# Every target src/roost defines (the roost_<layer> libraries and the roost bundle)
+# is part of the package, so a new layer is installed without a change here.
+get_directory_property(_targets DIRECTORY ${PROJECT_SOURCE_DIR}/src/roost BUILDSYSTEM_TARGETS)
 install(TARGETS ${_targets} EXPORT RoostTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

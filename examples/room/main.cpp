@@ -1,13 +1,15 @@
 // The conformance fixture app (spec/conformance.md "Test fixture"): socket /socket with
 // WebSocket and long-poll, auth_token on, check_origin ["//example.com"], 1 MiB frames,
-// channels room:* (+ the exact topic "phoenix") and icpt:*, and POST /api/broadcast.
+// channels room:* (+ the exact topic "phoenix"), icpt:* and presence:*, and POST /api/broadcast.
 //
 //   build/bin/room --port 4000 [--host 127.0.0.1] [--idle-timeout-ms 60000]
 //                  [--longpoll-window-ms 10000] [--drain-timeout-ms 5000] [--loops N]
+//                  [--presence-window-ms 25]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "broadcast_route.h"
+#include "presence_channel.h"
 #include "room_channel.h"
 #include "roost/core/log.h"
 #include "roost/server/endpoint.h"
@@ -16,7 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Roost conformance fixture (examples/room)"};
   roost::server::EndpointConfig config;
   config.port = 4000;
-  long idle_ms = 60'000, window_ms = 10'000, drain_ms = 5'000;
+  long idle_ms = 60'000, window_ms = 10'000, drain_ms = 5'000, diff_window_ms = 25;
   std::string log_level = "info";
   app.add_option("--port", config.port, "TCP port (0 = any free port)");
   app.add_option("--host", config.host, "listen address");
@@ -25,9 +27,12 @@ int main(int argc, char** argv) {
   app.add_option("--longpoll-window-ms", window_ms, "long-poll window");
   app.add_option("--drain-timeout-ms", drain_ms, "bound on the graceful drain");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  app.add_option("--presence-window-ms", diff_window_ms, "presence_diff coalescing window (0 = one diff per change)");
   CLI11_PARSE(app, argc, argv);
   roost::set_log_level(log_level);
   config.drain_timeout = std::chrono::milliseconds(drain_ms);
+  config.presence.diff_window = std::chrono::milliseconds(diff_window_ms);
+  config.presence.fetch = room::fixture_fetch_hook();
 
   roost::server::Endpoint endpoint(config);
 
@@ -52,6 +57,7 @@ int main(int argc, char** argv) {
   };
   roost::channels::ChannelRouter router;
   router.channel<room::RoomChannel>("room:*").channel<room::RoomChannel>("phoenix").channel<room::InterceptChannel>("icpt:*");
+  router.channel<room::PresenceChannel>("presence:*");
   endpoint.socket(options, connect, std::move(router));
   endpoint.route(boost::beast::http::verb::post, "/api/broadcast", room::broadcast_route(endpoint.pubsub()));
   endpoint.on_listening([&](std::uint16_t port) {

@@ -59,6 +59,8 @@ ReplyRef Channel::reply_ref() const {
   return ReplyRef{core.weak_from_this(), core.current_ref()};
 }
 
+ChannelPresence Channel::presence() const { return ChannelPresence(core_of(core_)); }
+
 ChannelRef Channel::self() const { return ChannelRef(core_of(core_).weak_from_this()); }
 
 void Channel::intercept(std::initializer_list<std::string_view> events) {

@@ -19,6 +19,7 @@
 #include <system_error>
 #include <vector>
 
+#include "roost/channels/channel_presence.h"
 #include "roost/channels/results.h"
 #include "roost/channels/socket_context.h"
 #include "roost/core/task.h"
@@ -78,6 +79,8 @@ class Channel {
   // The message being handled by handle_in, to answer later with reply().
   ReplyRef reply_ref() const;
   ChannelRef self() const;
+  // Presence on this channel's topic, owned by this channel (see ChannelPresence).
+  ChannelPresence presence() const;
 
   // Broadcast events to route through handle_out instead of straight to the client.
   // Call from the constructor or join().

@@ -3,11 +3,13 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <stdexcept>
 
 #include "roost/channels/lifecycle_frame.h"
 #include "roost/channels/socket.h"
 #include "roost/core/log.h"
 #include "roost/net/loop.h"
+#include "roost/presence/tracker.h"
 #include "roost/proto/serializer.h"
 
 namespace roost::channels {
@@ -29,6 +31,7 @@ ChannelCore::ChannelCore(Socket& socket, std::string topic, proto::RawRef table_
                          std::unique_ptr<Channel> channel)
     : socket_(&socket),
       pubsub_(&socket.pubsub()),
+      tracker_(socket.tracker()),
       context_(socket.context()),
       executor_(net::Loop::current()->executor()),
       topic_(std::move(topic)),
@@ -163,6 +166,7 @@ void ChannelCore::finish(std::string_view reason, bool crashed) {
   if (state_ == State::closed) return;
   state_ = State::closed;
   unsubscribe();
+  release_presences();
   if (socket_ != nullptr) {
     Socket* socket = socket_;
     socket->send_frame(encode_lifecycle_frame(context_->serializer, table_join_ref_, topic_,
@@ -178,6 +182,7 @@ void ChannelCore::detach(std::string_view reason) {
   if (state_ == State::closed) return;
   state_ = State::closed;
   unsubscribe();
+  release_presences();
   socket_ = nullptr;
   cancel_.emit(boost::asio::cancellation_type::terminal);
   call_terminate(reason);
@@ -191,6 +196,22 @@ void ChannelCore::call_terminate(std::string_view reason) {
   } catch (const std::exception& e) {
     log().warn("channel {} terminate threw: {}", topic_, e.what());
   }
+}
+
+presence::Tracker& ChannelCore::tracker() const {
+  if (tracker_ == nullptr)
+    throw std::logic_error("Presence used on an endpoint without a tracker: give the SocketDefinition a presence::Tracker");
+  return *tracker_;
+}
+
+const presence::Owner& ChannelCore::presence_owner() {
+  if (!presence_owner_) presence_owner_ = tracker().next_owner();
+  return *presence_owner_;
+}
+
+void ChannelCore::release_presences() {
+  // presence.md §2: a channel's entries leave when it ends, in one diff per topic.
+  if (presence_owner_ && tracker_ != nullptr) tracker_->untrack_all(*presence_owner_, topic_);
 }
 
 void ChannelCore::unsubscribe() {

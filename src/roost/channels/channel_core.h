@@ -16,8 +16,13 @@
 #include <vector>
 
 #include "roost/channels/channel.h"
+#include "roost/presence/owner.h"
 #include "roost/pubsub/pubsub.h"
 #include "roost/pubsub/subscriber.h"
+
+namespace roost::presence {
+class Tracker;
+}
 
 namespace roost::channels {
 
@@ -46,6 +51,10 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   void enqueue_leave(proto::RawRef ref);
   bool enqueue_info(std::any message);
   pubsub::PubSub& pubsub() const noexcept { return *pubsub_; }
+  // The node's tracker; throws std::logic_error when the endpoint runs without one.
+  presence::Tracker& tracker() const;
+  // This channel's identity in the tracker, made on first use; its entries leave with it.
+  const presence::Owner& presence_owner();
   // The socket forgets this channel (socket closed, duplicate join): terminate, no frame.
   void detach(std::string_view reason);
 
@@ -74,9 +83,12 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   void unsubscribe();
   void call_terminate(std::string_view reason);
   void send(const proto::OutboundMessage& message);
+  void release_presences();
 
   Socket* socket_;
   pubsub::PubSub* pubsub_;
+  presence::Tracker* tracker_;
+  std::optional<presence::Owner> presence_owner_;
   std::shared_ptr<SocketContext> context_;
   boost::asio::any_io_executor executor_;
   std::string topic_;

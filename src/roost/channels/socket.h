@@ -40,6 +40,7 @@ class Socket final : public transport::SocketHandler, public pubsub::Subscriber 
                      JoinResult result);
   void channel_ended(ChannelCore* core);
   pubsub::PubSub& pubsub() noexcept { return definition_.pubsub(); }
+  presence::Tracker* tracker() noexcept { return definition_.tracker(); }
   const std::shared_ptr<SocketContext>& context() const noexcept { return context_; }
 
  private:

@@ -6,9 +6,9 @@
 
 namespace roost::channels {
 
-SocketDefinition::SocketDefinition(pubsub::PubSub& pubsub, ConnectCallback connect, ChannelRouter router,
-                                   SocketLimits limits)
-    : pubsub_(pubsub), connect_(std::move(connect)), router_(std::move(router)), limits_(limits) {}
+SocketDefinition::SocketDefinition(pubsub::PubSub& pubsub, presence::Tracker* tracker, ConnectCallback connect,
+                                   ChannelRouter router, SocketLimits limits)
+    : pubsub_(pubsub), tracker_(tracker), connect_(std::move(connect)), router_(std::move(router)), limits_(limits) {}
 
 Result<std::unique_ptr<transport::SocketHandler>> SocketDefinition::connect(transport::ConnectInfo info,
                                                                            transport::Outbound& outbound) {

@@ -15,6 +15,10 @@
 #include "roost/pubsub/pubsub.h"
 #include "roost/transport/socket_handler.h"
 
+namespace roost::presence {
+class Tracker;
+}
+
 namespace roost::channels {
 
 struct ConnectResult {
@@ -37,7 +41,11 @@ struct SocketLimits {
 
 class SocketDefinition final : public transport::SocketEndpoint {
  public:
-  SocketDefinition(pubsub::PubSub& pubsub, ConnectCallback connect, ChannelRouter router, SocketLimits limits = {});
+  SocketDefinition(pubsub::PubSub& pubsub, presence::Tracker* tracker, ConnectCallback connect, ChannelRouter router,
+                   SocketLimits limits = {});
+  // Without Presence (channels that call presence() then fail with a clear message).
+  SocketDefinition(pubsub::PubSub& pubsub, ConnectCallback connect, ChannelRouter router, SocketLimits limits = {})
+      : SocketDefinition(pubsub, nullptr, std::move(connect), std::move(router), limits) {}
 
   Result<std::unique_ptr<transport::SocketHandler>> connect(transport::ConnectInfo info,
                                                             transport::Outbound& outbound) override;
@@ -45,9 +53,11 @@ class SocketDefinition final : public transport::SocketEndpoint {
   const ChannelRouter& router() const noexcept { return router_; }
   const SocketLimits& limits() const noexcept { return limits_; }
   pubsub::PubSub& pubsub() noexcept { return pubsub_; }
+  presence::Tracker* tracker() noexcept { return tracker_; }
 
  private:
   pubsub::PubSub& pubsub_;
+  presence::Tracker* tracker_;
   ConnectCallback connect_;
   ChannelRouter router_;
   SocketLimits limits_;

@@ -25,7 +25,8 @@ Endpoint::Endpoint(EndpointConfig config)
       metrics_(std::make_unique<Metrics>(resolve_loops(config_.loops))),
       loops_(std::make_unique<net::LoopGroup>(resolve_loops(config_.loops), *metrics_)),
       pubsub_(std::make_unique<pubsub::PubSub>(*loops_)),
-      workers_(std::make_unique<net::WorkerPool>(std::max<std::size_t>(1, config_.workers))) {
+      workers_(std::make_unique<net::WorkerPool>(std::max<std::size_t>(1, config_.workers))),
+      tracker_(std::make_unique<presence::Tracker>(*loops_, *pubsub_, config_.presence)) {
   http_.loops = loops_.get();
   http_.fallback = [this](const transport::HttpRequest& req, const transport::RequestInfo& info) {
     return dispatch(req, info);
@@ -34,6 +35,7 @@ Endpoint::Endpoint(EndpointConfig config)
     net::Loop& loop = loops_->at(i);
     asio::post(loop.io(), [&loop] { transport::LoopTransport::install(loop); });
   }
+  tracker_->start();
 }
 
 Endpoint::~Endpoint() = default;
@@ -42,7 +44,7 @@ void Endpoint::socket(transport::SocketOptions options, channels::ConnectCallbac
                       channels::ChannelRouter router, channels::SocketLimits limits) {
   if (options.check_origin.mode == proto::OriginPolicy::Mode::endpoint_host && options.check_origin.endpoint_host.empty())
     options.check_origin.endpoint_host = config_.url_host;
-  auto definition = std::make_shared<channels::SocketDefinition>(*pubsub_, std::move(connect), std::move(router), limits);
+  auto definition = std::make_shared<channels::SocketDefinition>(*pubsub_, tracker_.get(), std::move(connect), std::move(router), limits);
   definitions_.push_back(definition);
   http_.sockets.push_back(transport::MountedSocket{std::move(options), definition});
 }

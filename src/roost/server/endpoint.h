@@ -21,6 +21,7 @@
 #include "roost/core/metrics.h"
 #include "roost/net/loop.h"
 #include "roost/net/worker_pool.h"
+#include "roost/presence/tracker.h"
 #include "roost/pubsub/pubsub.h"
 #include "roost/transport/http_types.h"
 
@@ -34,6 +35,7 @@ struct EndpointConfig {
   // Phoenix drains for up to 30 s in batches; a single process closes everything at
   // once, so a few seconds bound the exit.
   std::chrono::milliseconds drain_timeout{5000};
+  presence::TrackerOptions presence;
   // The `host` check_origin compares against when a socket keeps the default policy.
   std::string url_host;
 };
@@ -50,6 +52,7 @@ class Endpoint {
   net::LoopGroup& loops() noexcept { return *loops_; }
   // For blocking or CPU-heavy application work (database calls, password hashing).
   net::WorkerPool& workers() noexcept { return *workers_; }
+  presence::Tracker& tracker() noexcept { return *tracker_; }
 
   void socket(transport::SocketOptions options, channels::ConnectCallback connect, channels::ChannelRouter router,
               channels::SocketLimits limits = {});
@@ -82,6 +85,7 @@ class Endpoint {
   std::unique_ptr<net::LoopGroup> loops_;
   std::unique_ptr<pubsub::PubSub> pubsub_;
   std::unique_ptr<net::WorkerPool> workers_;
+  std::unique_ptr<presence::Tracker> tracker_;
   std::vector<std::shared_ptr<channels::SocketDefinition>> definitions_;
   std::vector<Route> routes_;
   transport::HttpConfig http_;
