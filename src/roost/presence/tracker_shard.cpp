@@ -71,9 +71,12 @@ void TrackerShard::untrack(const Owner& owner, std::string_view topic, std::stri
 
 void TrackerShard::untrack_all(const Owner& owner) { absorb(state_.leave_all(owner)); }
 
-std::string TrackerShard::list_json(std::string_view topic) const {
+std::string TrackerShard::list_json(std::string_view topic) {
+  if (auto it = list_cache_.find(topic); it != list_cache_.end()) return it->second;
   auto entries = state_.list(topic);
-  return grouped_json(topic, entries, options_.fetch);
+  std::string json = grouped_json(topic, entries, options_.fetch);
+  list_cache_.emplace(std::string(topic), json);
+  return json;
 }
 
 std::string TrackerShard::get_by_key_json(std::string_view topic, std::string_view key) const {
@@ -84,11 +87,13 @@ std::string TrackerShard::get_by_key_json(std::string_view topic, std::string_vi
 void TrackerShard::absorb(const Diff& diff) {
   if (diff.empty()) return;
   for (const Entry& e : diff.joins) {
+    if (auto c = list_cache_.find(e.topic); c != list_cache_.end()) list_cache_.erase(c);
     auto it = pending_.find(e.topic);
     if (it == pending_.end()) it = pending_.emplace(e.topic, DiffBuffer{}).first;
     it->second.add_join(e);
   }
   for (const Entry& e : diff.leaves) {
+    if (auto c = list_cache_.find(e.topic); c != list_cache_.end()) list_cache_.erase(c);
     auto it = pending_.find(e.topic);
     if (it == pending_.end()) it = pending_.emplace(e.topic, DiffBuffer{}).first;
     it->second.add_leave(e);

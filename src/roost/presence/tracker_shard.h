@@ -35,7 +35,10 @@ class TrackerShard {
   Result<std::string> update(const Owner& owner, std::string_view topic, std::string_view key, std::string meta);
   void untrack(const Owner& owner, std::string_view topic, std::string_view key);
   void untrack_all(const Owner& owner);
-  std::string list_json(std::string_view topic) const;
+  // Cached per topic until the topic changes: in a join storm every joiner asks for the
+  // snapshot right after its own track, and requests arrive in mailbox batches, so one
+  // build serves many. The fetch hook must therefore be a function of its input only.
+  std::string list_json(std::string_view topic);
   std::string get_by_key_json(std::string_view topic, std::string_view key) const;
 
   // Visible changes from any source (local ops, merges, replica liveness).
@@ -52,7 +55,8 @@ class TrackerShard {
   std::uint16_t ref_salt_;
   std::uint16_t ref_counter_ = 0;
   State state_;
-  std::map<std::string, DiffBuffer, std::less<>> pending_;  // ordered: deterministic flush order
+  std::map<std::string, DiffBuffer, std::less<>> pending_;
+  std::map<std::string, std::string, std::less<>> list_cache_;  // ordered: deterministic flush order
   boost::asio::steady_timer flush_timer_;
   bool flush_armed_ = false;
   boost::asio::steady_timer tick_timer_;
