@@ -122,6 +122,8 @@ void Socket::handle_join(proto::InboundMessage message) {
   }
   if (!channel) {
     reply(message.join_ref, message.ref, message.topic, "error", reason_payload("crashed"));
+    for (auto& f : after_join_reply_) send_frame(std::move(f));
+    after_join_reply_.clear();
     return;
   }
   proto::RawRef own = message.join_ref ? message.join_ref : message.ref;  // §7.2.5

@@ -31,6 +31,9 @@ HttpResponse make_response(const HttpRequest& request, unsigned status, std::str
 
 namespace {
 
+// How much of a refused request body is read and dropped before closing anyway.
+constexpr std::size_t kMaxLingerBytes = 64u << 20;
+
 // Closes the socket if a request (or the answer to it) takes longer than the limit,
 // so a client that trickles bytes cannot hold a connection forever.
 class Watchdog {
@@ -84,20 +87,26 @@ Task<void> serve(tcp::socket socket, const HttpConfig& config) {
     watchdog.arm(config.request_timeout);
     auto [rec, n] = co_await http::async_read(socket, buffer, parser, asio::as_tuple(use_awaitable));
     if (rec) {
-      if (rec == http::error::body_limit) {
-        HttpRequest stub;
-        stub.version(11);
-        auto res = make_response(stub, 413, "request body too large\n");
-        res.keep_alive(false);
-        co_await http::async_write(socket, res, asio::as_tuple(use_awaitable));
-      } else if (rec != http::error::end_of_stream && rec != asio::error::eof &&
-                 rec != asio::error::operation_aborted && rec != asio::error::connection_reset &&
-                 rec != asio::error::bad_descriptor) {
-        HttpRequest stub;
-        stub.version(11);
-        auto res = make_response(stub, 400, "bad request\n");
-        res.keep_alive(false);
-        co_await http::async_write(socket, res, asio::as_tuple(use_awaitable));
+      if (rec == http::error::end_of_stream || rec == asio::error::eof || rec == asio::error::operation_aborted ||
+          rec == asio::error::connection_reset || rec == asio::error::bad_descriptor)
+        co_return;
+      HttpRequest stub;
+      stub.version(11);
+      auto res = rec == http::error::body_limit ? make_response(stub, 413, "request body too large\n")
+                                                : make_response(stub, 400, "bad request\n");
+      res.keep_alive(false);
+      co_await http::async_write(socket, res, asio::as_tuple(use_awaitable));
+      // Lingering close: the client may still be sending the body we refused. Closing
+      // with unread input would reset the connection and lose the answer, so read and
+      // drop what comes until the client closes (bounded in time and bytes).
+      socket.shutdown(tcp::socket::shutdown_send, ec);
+      watchdog.arm(std::chrono::seconds(5));
+      std::size_t drained = 0;
+      thread_local char sink[16384];  // contents are discarded
+      while (drained < kMaxLingerBytes) {
+        auto [dec, dn] = co_await socket.async_read_some(asio::buffer(sink), asio::as_tuple(use_awaitable));
+        if (dec) break;
+        drained += dn;
       }
       co_return;
     }

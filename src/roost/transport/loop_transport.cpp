@@ -20,6 +20,8 @@ LoopTransport::LoopTransport(net::Loop& loop)
     : loop_(loop), now_(Clock::now()), scratch_(kScratchBytes), sweep_timer_(loop.io()) {}
 
 LoopTransport::~LoopTransport() {
+  // Sessions reach their loop's transport while they are destroyed: end them first.
+  longpoll_.reset();
   connections_.clear();
   if (t_current == this) t_current = nullptr;
 }
