@@ -188,6 +188,11 @@ void ChannelCore::detach(std::string_view reason) {
   call_terminate(reason);
 }
 
+void ChannelCore::discard() {
+  terminated_ = true;
+  detach("join failed");
+}
+
 void ChannelCore::call_terminate(std::string_view reason) {
   if (terminated_) return;
   terminated_ = true;

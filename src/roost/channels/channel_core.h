@@ -57,6 +57,9 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   const presence::Owner& presence_owner();
   // The socket forgets this channel (socket closed, duplicate join): terminate, no frame.
   void detach(std::string_view reason);
+  // A join that was refused or crashed: the channel never lived, so (as in Phoenix) its
+  // terminate is not called.
+  void discard();
 
   // Channel → client.
   void push(std::string_view event, proto::Payload payload);

@@ -138,10 +138,10 @@ void Socket::join_finished(const std::shared_ptr<ChannelCore>& core, const proto
   const auto& topic = core->topic();
   if (crashed) {
     reply(core->table_join_ref(), ref, topic, "error", reason_payload("crashed"));
-    core->detach("join crashed");
+    core->discard();
   } else if (!result.accepted) {
     reply(core->table_join_ref(), ref, topic, "error", result.reply);
-    core->detach("join refused");
+    core->discard();
   } else {
     channels_.push_back(core);
     reply(core->table_join_ref(), ref, topic, "ok", result.reply);
