@@ -1,6 +1,7 @@
 #include "presence_channel.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <stdexcept>
 
 namespace room {
@@ -14,6 +15,18 @@ using roost::proto::Payload;
 namespace {
 
 struct AfterJoin {};
+
+// The string form of a scalar key, as Phoenix's to_string gives it: 42 → "42",
+// 1.5 → "1.5" (shortest round-trip form), true → "true".
+std::string key_of(const json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_double()) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+    return ec == std::errc() ? std::string(buf, end) : json::serialize(v);
+  }
+  return json::serialize(v);
+}
 
 json::object meta_for(const json::value& name, bool away) {
   json::object meta{{"name", name}};
@@ -31,7 +44,7 @@ Task<JoinResult> PresenceChannel::join(std::string_view, const Payload& payload)
       if (auto* n = v.as_object().if_contains("name"); n && !n->is_null() && !n->is_object() && !n->is_array()) {
         name_ = *n;
         // Keys are strings on the wire: 42 → "42" (conformance item 88).
-        key_ = n->is_string() ? std::string(n->get_string()) : json::serialize(*n);
+        key_ = key_of(*n);
       }
     }
   }

@@ -14,8 +14,13 @@ void DiffBuffer::add_join(const Entry& entry) {
   ++live_joins_;
 }
 
+bool DiffBuffer::join_needs_flush(const Entry& entry) const {
+  auto it = leave_by_ref_.find(entry.meta.phx_ref);
+  return it != leave_by_ref_.end() && it->second < leaves_seen_;
+}
+
 void DiffBuffer::add_leave(const Entry& entry) {
-  if (auto it = join_by_ref_.find(entry.meta.phx_ref); it != join_by_ref_.end()) {
+  if (auto it = join_by_ref_.find(entry.meta.phx_ref); it != join_by_ref_.end() && it->second >= joins_seen_) {
     joins_[it->second].live = false;  // joined and left within the window
     join_by_ref_.erase(it);
     --live_joins_;
@@ -39,6 +44,7 @@ DiffBuffer::Net DiffBuffer::take() {
   join_by_ref_.clear();
   leave_by_ref_.clear();
   live_joins_ = live_leaves_ = 0;
+  joins_seen_ = leaves_seen_ = 0;
   return net;
 }
 

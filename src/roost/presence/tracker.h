@@ -4,7 +4,8 @@
 // Requests from one loop to one shard keep their order (FIFO mailbox), so a track
 // followed by an untrack_all of the same owner can never be reordered.
 // Thread affinity: the API may be used from any loop thread; shards live on their loops.
-// Ownership: owns the shards (each created and destroyed on its own loop).
+// Ownership: owns the shards, each created on its own loop; they are destroyed with the
+// Tracker, after the loops have stopped.
 #pragma once
 
 #include <atomic>

@@ -72,6 +72,7 @@ void TrackerShard::untrack(const Owner& owner, std::string_view topic, std::stri
 void TrackerShard::untrack_all(const Owner& owner) { absorb(state_.leave_all(owner)); }
 
 std::string TrackerShard::list_json(std::string_view topic) {
+  if (auto p = pending_.find(topic); p != pending_.end()) p->second.mark_snapshot();
   if (auto it = list_cache_.find(topic); it != list_cache_.end()) return it->second;
   auto entries = state_.list(topic);
   std::string json = grouped_json(topic, entries, options_.fetch);
@@ -90,6 +91,7 @@ void TrackerShard::absorb(const Diff& diff) {
     if (auto c = list_cache_.find(e.topic); c != list_cache_.end()) list_cache_.erase(c);
     auto it = pending_.find(e.topic);
     if (it == pending_.end()) it = pending_.emplace(e.topic, DiffBuffer{}).first;
+    if (it->second.join_needs_flush(e)) flush_topic(it->first, it->second);
     it->second.add_join(e);
   }
   for (const Entry& e : diff.leaves) {
@@ -106,8 +108,9 @@ void TrackerShard::absorb(const Diff& diff) {
     flush_armed_ = true;
     flush_timer_.expires_after(options_.diff_window);
     flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the shard may be gone
       flush_armed_ = false;
-      if (!ec) flush();
+      flush();
     });
   }
 }
@@ -115,14 +118,16 @@ void TrackerShard::absorb(const Diff& diff) {
 void TrackerShard::flush() {
   auto pending = std::move(pending_);
   pending_.clear();
-  for (auto& [topic, buffer] : pending) {
-    if (buffer.empty()) continue;
-    auto net = buffer.take();
-    std::string payload = diff_json(topic, net.joins, net.leaves, options_.fetch);
-    // Local only: every node reports its own view to its own clients (tracker.md §7).
-    if (auto ec = pubsub_.local_broadcast(topic, "presence_diff", proto::Payload::json(std::move(payload))))
-      log().warn("presence_diff for {} not sent: {}", topic, ec.message());
-  }
+  for (auto& [topic, buffer] : pending) flush_topic(topic, buffer);
+}
+
+void TrackerShard::flush_topic(const std::string& topic, DiffBuffer& buffer) {
+  if (buffer.empty()) return;
+  auto net = buffer.take();
+  std::string payload = diff_json(topic, net.joins, net.leaves, options_.fetch);
+  // Local only: every node reports its own view to its own clients (tracker.md §7).
+  if (auto ec = pubsub_.local_broadcast(topic, "presence_diff", proto::Payload::json(std::move(payload))))
+    log().warn("presence_diff for {} not sent: {}", topic, ec.message());
 }
 
 void TrackerShard::arm_tick() {

@@ -47,6 +47,7 @@ class TrackerShard {
  private:
   std::string next_ref();
   void flush();
+  void flush_topic(const std::string& topic, DiffBuffer& buffer);
   void arm_tick();
 
   net::Loop& loop_;
