@@ -1,0 +1,41 @@
+# Thin wrappers over CMake presets and scripts/; the scripts hold the logic.
+#   make            configure (debug preset) and build everything into build/
+#   make setup      install missing Debian and npm packages (scripts/setup)
+#   make run        setup, build, start the server on port 4000 (scripts/run;
+#                   RUN_CMD in scripts/run says what runs, make run RUN_CMD="..." overrides it)
+#   make test       setup, build, run every test (scripts/test)
+#   make test-asan  the same with the asan preset (build-asan/)
+#   make install PREFIX=/opt/roost   install the release build (headers, libs, CMake package)
+#   make clean      remove the preset build directories
+PREFIX ?= /usr/local
+# cmake --build runs make again underneath; keep its log free of directory lines.
+MAKEFLAGS += --no-print-directory
+JOBS ?= $(shell nproc)
+
+.PHONY: all build setup run test test-asan install clean
+
+all: build
+
+build:
+	cmake --preset debug
+	cmake --build --preset debug -j$(JOBS)
+
+setup:
+	scripts/setup
+
+run:
+	scripts/run
+
+test:
+	scripts/test
+
+test-asan:
+	scripts/test asan
+
+install:
+	cmake --preset release
+	cmake --build --preset release -j$(JOBS)
+	cmake --install build-release --prefix "$(PREFIX)"
+
+clean:
+	rm -rf build build-release build-asan build-tsan

@@ -1,0 +1,23 @@
+// roost-bench: load generator for Roost (bench/README.md). Subcommands `connections` and
+// `fanout`; `worker` is the internal mode of the child processes they start.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "connections_cmd.h"
+#include "fanout_cmd.h"
+#include "options.h"
+#include "worker.h"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  roost::bench::Options options;
+  std::string error;
+  if (!roost::bench::parse_options(argc, argv, options, error)) {
+    std::fprintf(stderr, "roost-bench: %s\n%s", error.c_str(), roost::bench::usage());
+    return 2;
+  }
+  if (options.command == "connections") return roost::bench::run_connections(options);
+  if (options.command == "fanout") return roost::bench::run_fanout(options);
+  return roost::bench::run_worker(options);
+}

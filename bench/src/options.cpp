@@ -1,0 +1,113 @@
+#include "options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+#include "source_addresses.h"
+
+namespace roost::bench {
+
+namespace {
+
+template <typename T>
+bool to_integer(std::string_view s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && p == s.data() + s.size();
+}
+
+bool to_double(const std::string& s, double& out) {
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size() && out >= 0;
+}
+
+bool to_rates(std::string_view s, std::vector<double>& out) {
+  out.clear();
+  while (!s.empty()) {
+    const auto comma = s.find(',');
+    double r = 0;
+    if (!to_double(std::string(s.substr(0, comma)), r) || r <= 0) return false;
+    out.push_back(r);
+    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
+  }
+  return !out.empty();
+}
+
+}  // namespace
+
+const char* usage() {
+  return "usage:\n"
+         "  roost-bench connections --host H --port P [--path /socket/websocket] --connections N\n"
+         "      --topic room:idle [--topics K] [--server-pid PID] [--processes M]\n"
+         "      [--sources 127.0.0.1-127.0.0.20] [--hold-seconds S] [--settle-seconds 2]\n"
+         "      [--concurrency 200] [--timeout-seconds 120]\n"
+         "  roost-bench fanout --host H --port P [--path ...] --subscribers S --topic room:fan\n"
+         "      (--rate R | --sweep R1,R2,...) --duration D [--warmup-seconds 1] [--server-pid PID]\n"
+         "      [--processes M] [--sources ...] [--payload-bytes B] [--drain-seconds 10]\n";
+}
+
+bool parse_options(int argc, char** argv, Options& o, std::string& error) {
+  if (argc < 2) {
+    error = "missing subcommand";
+    return false;
+  }
+  o.command = argv[1];
+  if (o.command != "connections" && o.command != "fanout" && o.command != "worker") {
+    error = "unknown subcommand '" + o.command + "'";
+    return false;
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view name = argv[i];
+    if (i + 1 >= argc) {
+      error = "option " + std::string(name) + " needs a value";
+      return false;
+    }
+    const std::string value = argv[++i];
+    bool ok = true;
+    if (name == "--host") o.host = value;
+    else if (name == "--port") ok = to_integer(value, o.port);
+    else if (name == "--path") o.path = value;
+    else if (name == "--sources") {
+      auto s = parse_sources(value);
+      ok = s.has_value();
+      if (ok) o.sources = std::move(*s), o.sources_spec = value;
+    }
+    else if (name == "--connections") ok = to_integer(value, o.connections);
+    else if (name == "--topic") o.topic = value;
+    else if (name == "--topics") ok = to_integer(value, o.topics) && o.topics > 0;
+    else if (name == "--server-pid") ok = to_integer(value, o.server_pid);
+    else if (name == "--processes") ok = to_integer(value, o.processes) && o.processes > 0;
+    else if (name == "--hold-seconds") ok = to_double(value, o.hold_seconds);
+    else if (name == "--settle-seconds") ok = to_double(value, o.settle_seconds);
+    else if (name == "--concurrency") ok = to_integer(value, o.concurrency) && o.concurrency > 0;
+    else if (name == "--timeout-seconds") ok = to_double(value, o.timeout_seconds);
+    else if (name == "--subscribers") ok = to_integer(value, o.subscribers);
+    else if (name == "--rate" || name == "--sweep") ok = to_rates(value, o.rates);
+    else if (name == "--duration") ok = to_double(value, o.duration_seconds);
+    else if (name == "--warmup-seconds") ok = to_double(value, o.warmup_seconds);
+    else if (name == "--payload-bytes") ok = to_integer(value, o.payload_bytes);
+    else if (name == "--drain-seconds") ok = to_double(value, o.drain_seconds);
+    else if (name == "--worker-index") ok = to_integer(value, o.worker_index);
+    else if (name == "--worker-count") ok = to_integer(value, o.worker_count) && o.worker_count > 0;
+    else {
+      error = "unknown option " + std::string(name);
+      return false;
+    }
+    if (!ok) {
+      error = "bad value '" + value + "' for " + std::string(name);
+      return false;
+    }
+  }
+  if (o.topic.empty()) {
+    error = "--topic is required";
+    return false;
+  }
+  if (o.command == "fanout" && o.duration_seconds <= o.warmup_seconds) {
+    error = "--duration must exceed the warm-up (" + std::to_string(o.warmup_seconds) + " s)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace roost::bench

@@ -1,0 +1,20 @@
+// Role: the command line the parent gives each worker process, derived from its own options.
+// Thread affinity: none. Ownership: returns values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "options.h"
+
+namespace roost::bench {
+
+// Arguments (after the program name) for worker `index` of `count`, owning its share of
+// `total` connections.
+std::vector<std::string> worker_args(const Options& o, std::size_t total, std::size_t index, std::size_t count);
+
+// Sums a counter over the workers' lines.
+struct ControlLine;
+std::uint64_t sum_field(const std::vector<ControlLine>& lines, std::string_view key);
+
+}  // namespace roost::bench
