@@ -1,6 +1,5 @@
 // Role: encodes phx_close / phx_error, the two frames whose ref position repeats the
-// join_ref ([join_ref, join_ref, topic, event, payload], protocol.md §7.8), which
-// proto's push/reply/broadcast shapes do not cover.
+// join_ref ([join_ref, join_ref, topic, event, payload], protocol.md §7.8).
 // Thread affinity: none. Ownership: returns an owned frame.
 #pragma once
 
