@@ -25,6 +25,12 @@ Task<void> ChannelPresence::untrack(std::string key) {
   co_await tracker.untrack(std::move(owner), core_.topic(), std::move(key));
 }
 
+Task<void> ChannelPresence::untrack_all() {
+  presence::Tracker& tracker = core_.tracker();
+  presence::Owner owner = core_.presence_owner();
+  co_await tracker.untrack_owner(std::move(owner), core_.topic());
+}
+
 Task<std::string> ChannelPresence::list() { co_return co_await core_.tracker().list(core_.topic()); }
 
 Task<std::string> ChannelPresence::get_by_key(std::string key) {

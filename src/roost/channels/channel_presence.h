@@ -26,6 +26,8 @@ class ChannelPresence {
   Task<Result<std::string>> track(std::string key, const boost::json::object& meta);
   Task<Result<std::string>> update(std::string key, const boost::json::object& meta);
   Task<void> untrack(std::string key);
+  // Every key this channel tracks on its topic (what happens anyway when it ends).
+  Task<void> untrack_all();
   // {key: {"metas": [...]}} of this channel's topic, through the fetch hook.
   Task<std::string> list();
   Task<std::string> get_by_key(std::string key);

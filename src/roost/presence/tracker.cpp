@@ -49,6 +49,15 @@ Task<void> Tracker::untrack(Owner owner, std::string topic, std::string key) {
   co_await net::call_on<bool>(loops_.at(i), std::move(fn));
 }
 
+Task<void> Tracker::untrack_owner(Owner owner, std::string topic) {
+  std::size_t i = shard_index(topic);
+  auto fn = [this, i, owner = std::move(owner)](auto done) {
+    shards_[i]->untrack_all(owner);
+    done(true);
+  };
+  co_await net::call_on<bool>(loops_.at(i), std::move(fn));
+}
+
 void Tracker::untrack_all(const Owner& owner, std::string_view topic) {
   std::size_t i = shard_index(topic);
   loops_.at(i).post([this, i, owner] { shards_[i]->untrack_all(owner); });

@@ -37,6 +37,8 @@ class Tracker {
   Task<Result<std::string>> track(Owner owner, std::string topic, std::string key, std::string meta);
   Task<Result<std::string>> update(Owner owner, std::string topic, std::string key, std::string meta);
   Task<void> untrack(Owner owner, std::string topic, std::string key);
+  // Every entry of `owner` in the shard of `topic`, awaited.
+  Task<void> untrack_owner(Owner owner, std::string topic);
   // Fire and forget: the owner is gone (channel left, crashed, socket closed).
   void untrack_all(const Owner& owner, std::string_view topic);
   Task<std::string> list(std::string topic);
