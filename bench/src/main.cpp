@@ -1,5 +1,6 @@
-// roost-bench: load generator for Roost (bench/README.md). Subcommands `connections` and
-// `fanout`; `worker` is the internal mode of the child processes they start.
+// roost-bench: load generator for Roost (bench/README.md). Subcommands `connections`,
+// `fanout` and `presence-storm`; `worker` and `presence-worker` are the internal modes of the
+// child processes they start.
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -7,6 +8,8 @@
 #include "connections_cmd.h"
 #include "fanout_cmd.h"
 #include "options.h"
+#include "presence_storm_cmd.h"
+#include "presence_worker.h"
 #include "worker.h"
 
 int main(int argc, char** argv) {
@@ -19,5 +22,7 @@ int main(int argc, char** argv) {
   }
   if (options.command == "connections") return roost::bench::run_connections(options);
   if (options.command == "fanout") return roost::bench::run_fanout(options);
+  if (options.command == "presence-storm") return roost::bench::run_presence_storm(options);
+  if (options.command == "presence-worker") return roost::bench::run_presence_worker(options);
   return roost::bench::run_worker(options);
 }

@@ -44,7 +44,9 @@ const char* usage() {
          "      [--concurrency 200] [--timeout-seconds 120]\n"
          "  roost-bench fanout --host H --port P [--path ...] --subscribers S --topic room:fan\n"
          "      (--rate R | --sweep R1,R2,...) --duration D [--warmup-seconds 1] [--server-pid PID]\n"
-         "      [--processes M] [--sources ...] [--payload-bytes B] [--drain-seconds 10]\n";
+         "      [--processes M] [--sources ...] [--payload-bytes B] [--drain-seconds 10]\n"
+         "  roost-bench presence-storm --host H --port P [--path ...] --clients N --topic presence:storm\n"
+         "      [--server-pid PID] [--processes M] [--sources ...] [--concurrency 200] [--timeout-seconds 60]\n";
 }
 
 bool parse_options(int argc, char** argv, Options& o, std::string& error) {
@@ -53,10 +55,12 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     return false;
   }
   o.command = argv[1];
-  if (o.command != "connections" && o.command != "fanout" && o.command != "worker") {
+  if (o.command != "connections" && o.command != "fanout" && o.command != "worker" &&
+      o.command != "presence-storm" && o.command != "presence-worker") {
     error = "unknown subcommand '" + o.command + "'";
     return false;
   }
+  if (o.command == "presence-storm") o.timeout_seconds = 60;  // bound on the storm itself
   for (int i = 2; i < argc; ++i) {
     const std::string_view name = argv[i];
     if (i + 1 >= argc) {
@@ -74,6 +78,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
       if (ok) o.sources = std::move(*s), o.sources_spec = value;
     }
     else if (name == "--connections") ok = to_integer(value, o.connections);
+    else if (name == "--clients") ok = to_integer(value, o.connections);  // presence-storm's N
     else if (name == "--topic") o.topic = value;
     else if (name == "--topics") ok = to_integer(value, o.topics) && o.topics > 0;
     else if (name == "--server-pid") ok = to_integer(value, o.server_pid);
