@@ -1,6 +1,6 @@
-// Role: the command line of roost-bench: `connections`, `fanout` and the internal `worker`
-// mode the parent starts its child processes in. Parsing only; each subcommand checks what
-// it needs.
+// Role: the command line of roost-bench: `connections`, `fanout`, `presence-storm` and the
+// internal `worker` / `presence-worker` modes the parent starts its child processes in.
+// Parsing only; each subcommand checks what it needs.
 // Thread affinity: none. Ownership: a plain value.
 #pragma once
 
@@ -12,7 +12,7 @@
 namespace roost::bench {
 
 struct Options {
-  std::string command;  // "connections" | "fanout" | "worker"
+  std::string command;  // "connections" | "fanout" | "presence-storm" | "worker" | "presence-worker"
 
   // Target.
   std::string host = "127.0.0.1";
@@ -22,7 +22,7 @@ struct Options {
   std::vector<boost::asio::ip::address_v4> sources;
 
   // Connections.
-  std::size_t connections = 1000;  // `connections`: N; `worker`: the total over all workers
+  std::size_t connections = 1000;  // `connections`, `presence-storm` (--clients): N; workers: the total
   std::string topic;
   std::size_t topics = 1;
   int server_pid = 0;
