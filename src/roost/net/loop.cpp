@@ -59,6 +59,8 @@ void Loop::run() {
 
 void Loop::stop() { io_.stop(); }
 
+void Loop::shutdown_pending() { io_.shutdown_now(); }
+
 LoopGroup::LoopGroup(std::size_t threads, Metrics& metrics) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < threads; ++i) loops_.push_back(std::make_unique<Loop>(i, metrics.loop(i)));
@@ -81,6 +83,10 @@ void LoopGroup::run() {
 
 void LoopGroup::stop() {
   for (auto& l : loops_) l->stop();
+}
+
+void LoopGroup::shutdown_pending() {
+  for (auto& l : loops_) l->shutdown_pending();
 }
 
 }  // namespace roost::net

@@ -42,6 +42,11 @@ class Loop {
   // Runs the loop on the calling thread until stop().
   void run();
   void stop();
+  // After the loop has stopped: destroys the handlers still queued or pending (and what
+  // they keep alive: connections, sockets, channels) while everything they refer to
+  // still exists. The io_context itself stays, so timers owned elsewhere can still be
+  // destroyed safely afterwards.
+  void shutdown_pending();
 
  private:
   struct Mailbox;
@@ -49,7 +54,12 @@ class Loop {
 
   std::size_t index_;
   LoopMetrics& metrics_;
-  boost::asio::io_context io_;
+  // io_context with its protected shutdown() reachable, for shutdown_pending().
+  struct IoContext : boost::asio::io_context {
+    using boost::asio::io_context::io_context;
+    void shutdown_now() { shutdown(); }
+  };
+  IoContext io_;
   std::unique_ptr<Mailbox> mailbox_;
   std::atomic<bool> wake_pending_{false};
 };
@@ -67,6 +77,7 @@ class LoopGroup {
   // Starts one thread per loop except loop 0, which runs on the caller's thread inside run().
   void run();
   void stop();
+  void shutdown_pending();  // every loop's Loop::shutdown_pending(), after run() returned
 
  private:
   std::vector<std::unique_ptr<Loop>> loops_;

@@ -38,7 +38,12 @@ Endpoint::Endpoint(EndpointConfig config)
   tracker_->start();
 }
 
-Endpoint::~Endpoint() = default;
+Endpoint::~Endpoint() {
+  // What the loops still hold (connections, channels) refers to the tracker and PubSub:
+  // destroy it while they exist, before the members go.
+  loops_->stop();
+  loops_->shutdown_pending();
+}
 
 void Endpoint::socket(transport::SocketOptions options, channels::ConnectCallback connect,
                       channels::ChannelRouter router, channels::SocketLimits limits) {
@@ -104,6 +109,8 @@ int Endpoint::run() {
     drain();
   });
   loops_->run();
+  // Loop 0 ran on this thread: its transport state goes now, while its io_context lives.
+  transport::LoopTransport::uninstall();
   return 0;
 }
 

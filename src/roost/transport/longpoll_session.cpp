@@ -7,17 +7,17 @@
 namespace roost::transport {
 
 LongPollSession::LongPollSession(std::string token, const SocketOptions& options, proto::Serializer serializer)
-    : token_(std::move(token)), options_(options), serializer_(serializer), last_get_(Clock::now()) {
-  auto& m = LoopTransport::current().loop().metrics();
-  m.longpoll_sessions.add();
-  m.connections.add();
-  m.connections_total.add();
+    : token_(std::move(token)),
+      metrics_(LoopTransport::current().loop().metrics()),
+      options_(options), serializer_(serializer), last_get_(Clock::now()) {
+  metrics_.longpoll_sessions.add();
+  metrics_.connections.add();
+  metrics_.connections_total.add();
 }
 
 LongPollSession::~LongPollSession() {
-  auto& m = LoopTransport::current().loop().metrics();
-  m.longpoll_sessions.sub();
-  m.connections.sub();
+  metrics_.longpoll_sessions.sub();
+  metrics_.connections.sub();
 }
 
 void LongPollSession::poll(PollResponder respond) {
@@ -49,7 +49,7 @@ SendStatus LongPollSession::enqueue(SharedBytes frame) {
   outbox_bytes_ += frame->size();
   outbox_.push_back(std::move(frame));
   if (outbox_bytes_ > options_.budget.hard_bytes) {
-    LoopTransport::current().loop().metrics().slow_consumer_drops.add();
+    metrics_.slow_consumer_drops.add();
     end();
     return SendStatus::overflow;
   }

@@ -53,6 +53,7 @@ class LongPollSession final : public Outbound, public std::enable_shared_from_th
   void dispatch_lines();
 
   std::string token_;
+  LoopMetrics& metrics_;  // its loop's; outlives the session even at process exit
   const SocketOptions& options_;
   proto::Serializer serializer_;
   std::unique_ptr<SocketHandler> handler_;

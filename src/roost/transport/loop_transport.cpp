@@ -26,8 +26,14 @@ LoopTransport::~LoopTransport() {
   if (t_current == this) t_current = nullptr;
 }
 
+namespace {
+thread_local std::unique_ptr<LoopTransport> t_owned;
+}  // namespace
+
+void LoopTransport::uninstall() { t_owned.reset(); }
+
 void LoopTransport::install(net::Loop& loop) {
-  static thread_local std::unique_ptr<LoopTransport> owned;
+  auto& owned = t_owned;
   owned = std::make_unique<LoopTransport>(loop);
   t_current = owned.get();
   owned->longpoll_ = std::make_unique<LongPollRegistry>(loop);

@@ -43,6 +43,9 @@ class LoopTransport {
 
   // Creates the LoopTransport of the calling loop thread.
   static void install(net::Loop& loop);
+  // Destroys the calling thread's LoopTransport (loop 0's lives on the main thread, which
+  // outlives the io_contexts; the others go with their threads).
+  static void uninstall();
   static LoopTransport& current();
 
   net::Loop& loop() noexcept { return loop_; }

@@ -22,6 +22,7 @@ constexpr int kMaxReadsPerWake = 4;
 
 WsConnection::WsConnection(tcp::socket socket, const SocketOptions& options, proto::Serializer serializer)
     : socket_(std::move(socket)),
+      metrics_(LoopTransport::current().loop().metrics()),
       options_(options),
       parser_(options.max_frame_size),
       last_read_(LoopTransport::current().now()),
@@ -30,14 +31,11 @@ WsConnection::WsConnection(tcp::socket socket, const SocketOptions& options, pro
   socket_.non_blocking(true, ec);
   socket_.set_option(tcp::no_delay(true), ec);
   LoopTransport::current().add(*this);
-  auto& m = LoopTransport::current().loop().metrics();
-  m.connections.add();
-  m.connections_total.add();
+  metrics_.connections.add();
+  metrics_.connections_total.add();
 }
 
-WsConnection::~WsConnection() {
-  LoopTransport::current().loop().metrics().connections.sub();
-}
+WsConnection::~WsConnection() { metrics_.connections.sub(); }
 
 void WsConnection::start(std::string handshake_response, std::string leftover) {
   enqueue(make_shared_bytes(std::move(handshake_response)), true);

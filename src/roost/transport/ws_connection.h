@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "roost/core/metrics.h"
 #include "roost/transport/loop_transport.h"
 #include "roost/transport/socket_handler.h"
 #include "roost/transport/socket_options.h"
@@ -67,6 +68,7 @@ class WsConnection final : public Outbound,
   void finish();  // closes the socket and tells the handler, once
 
   tcp::socket socket_;
+  LoopMetrics& metrics_;  // its loop's; outlives the connection even at process exit
   const SocketOptions& options_;
   websocket::FrameParser parser_;
   std::unique_ptr<SocketHandler> handler_;
