@@ -6,13 +6,14 @@
 #   make test       setup, build, run every test (scripts/test)
 #   make test-asan  the same with the asan preset (build-asan/)
 #   make install PREFIX=/opt/roost   install the release build (headers, libs, CMake package)
+#   make bench      release build, then the standard benchmark set (bench/scripts/bench_all.sh)
 #   make clean      remove the preset build directories
 PREFIX ?= /usr/local
 # cmake --build runs make again underneath; keep its log free of directory lines.
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 
-.PHONY: all build setup run test test-asan install clean
+.PHONY: all build setup run test test-asan install bench clean
 
 all: build
 
@@ -36,6 +37,9 @@ install:
 	cmake --preset release
 	cmake --build --preset release -j$(JOBS)
 	cmake --install build-release --prefix "$(PREFIX)"
+
+bench:
+	bench/scripts/bench_all.sh
 
 clean:
 	rm -rf build build-release build-asan build-tsan

@@ -1,6 +1,6 @@
 // roost-bench: load generator for Roost (bench/README.md). Subcommands `connections`,
-// `fanout` and `presence-storm`; `worker` and `presence-worker` are the internal modes of the
-// child processes they start.
+// `fanout`, `presence-storm` and `rooms`; `worker`, `presence-worker` and `rooms-worker` are the
+// internal modes of the child processes they start.
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -10,6 +10,8 @@
 #include "options.h"
 #include "presence_storm_cmd.h"
 #include "presence_worker.h"
+#include "rooms_cmd.h"
+#include "rooms_worker.h"
 #include "worker.h"
 
 int main(int argc, char** argv) {
@@ -24,5 +26,7 @@ int main(int argc, char** argv) {
   if (options.command == "fanout") return roost::bench::run_fanout(options);
   if (options.command == "presence-storm") return roost::bench::run_presence_storm(options);
   if (options.command == "presence-worker") return roost::bench::run_presence_worker(options);
+  if (options.command == "rooms") return roost::bench::run_rooms(options);
+  if (options.command == "rooms-worker") return roost::bench::run_rooms_worker(options);
   return roost::bench::run_worker(options);
 }

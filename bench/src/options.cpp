@@ -46,7 +46,10 @@ const char* usage() {
          "      (--rate R | --sweep R1,R2,...) --duration D [--warmup-seconds 1] [--server-pid PID]\n"
          "      [--processes M] [--sources ...] [--payload-bytes B] [--drain-seconds 10]\n"
          "  roost-bench presence-storm --host H --port P [--path ...] --clients N --topic presence:storm\n"
-         "      [--server-pid PID] [--processes M] [--sources ...] [--concurrency 200] [--timeout-seconds 60]\n";
+         "      [--server-pid PID] [--processes M] [--sources ...] [--concurrency 200] [--timeout-seconds 60]\n"
+         "  roost-bench rooms --host H --port P [--path ...] --clients C [--room-size 10] --duration D\n"
+         "      [--topic room:r] [--warmup-seconds 1] [--server-pid PID] [--processes M] [--sources ...]\n"
+         "      [--drain-seconds 10]\n";
 }
 
 bool parse_options(int argc, char** argv, Options& o, std::string& error) {
@@ -56,11 +59,13 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
   }
   o.command = argv[1];
   if (o.command != "connections" && o.command != "fanout" && o.command != "worker" &&
-      o.command != "presence-storm" && o.command != "presence-worker") {
+      o.command != "presence-storm" && o.command != "presence-worker" && o.command != "rooms" &&
+      o.command != "rooms-worker") {
     error = "unknown subcommand '" + o.command + "'";
     return false;
   }
   if (o.command == "presence-storm") o.timeout_seconds = 60;  // bound on the storm itself
+  if (o.command == "rooms") o.topic = "room:r";  // room k is "room:r<k>"
   for (int i = 2; i < argc; ++i) {
     const std::string_view name = argv[i];
     if (i + 1 >= argc) {
@@ -93,6 +98,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     else if (name == "--warmup-seconds") ok = to_double(value, o.warmup_seconds);
     else if (name == "--payload-bytes") ok = to_integer(value, o.payload_bytes);
     else if (name == "--drain-seconds") ok = to_double(value, o.drain_seconds);
+    else if (name == "--room-size") ok = to_integer(value, o.room_size) && o.room_size > 0;
     else if (name == "--worker-index") ok = to_integer(value, o.worker_index);
     else if (name == "--worker-count") ok = to_integer(value, o.worker_count) && o.worker_count > 0;
     else {
@@ -108,7 +114,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     error = "--topic is required";
     return false;
   }
-  if (o.command == "fanout" && o.duration_seconds <= o.warmup_seconds) {
+  if ((o.command == "fanout" || o.command == "rooms") && o.duration_seconds <= o.warmup_seconds) {
     error = "--duration must exceed the warm-up (" + std::to_string(o.warmup_seconds) + " s)";
     return false;
   }

@@ -1,5 +1,5 @@
-// Role: the command line of roost-bench: `connections`, `fanout`, `presence-storm` and the
-// internal `worker` / `presence-worker` modes the parent starts its child processes in.
+// Role: the command line of roost-bench: `connections`, `fanout`, `presence-storm`, `rooms` and
+// the internal `worker` / `presence-worker` / `rooms-worker` modes the parent starts its child processes in.
 // Parsing only; each subcommand checks what it needs.
 // Thread affinity: none. Ownership: a plain value.
 #pragma once
@@ -12,7 +12,7 @@
 namespace roost::bench {
 
 struct Options {
-  std::string command;  // "connections" | "fanout" | "presence-storm" | "worker" | "presence-worker"
+  std::string command;  // "connections" | "fanout" | "presence-storm" | "rooms" | "worker" | "presence-worker" | "rooms-worker"
 
   // Target.
   std::string host = "127.0.0.1";
@@ -22,7 +22,7 @@ struct Options {
   std::vector<boost::asio::ip::address_v4> sources;
 
   // Connections.
-  std::size_t connections = 1000;  // `connections`, `presence-storm` (--clients): N; workers: the total
+  std::size_t connections = 1000;  // `connections`, `presence-storm`, `rooms` (--clients): N; workers: the total
   std::string topic;
   std::size_t topics = 1;
   int server_pid = 0;
@@ -39,6 +39,9 @@ struct Options {
   double warmup_seconds = 1;
   std::size_t payload_bytes = 100;
   double drain_seconds = 10;  // bound on waiting for late deliveries after a rate step
+
+  // Rooms: clients per room (`rooms` also uses duration, warm-up and drain above).
+  std::size_t room_size = 10;
 
   // Worker: which slice of the connections this process owns.
   std::size_t worker_index = 0;
