@@ -1,35 +1,17 @@
 #include "worker.h"
 
-#include <unistd.h>
-
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <istream>
 
 #include "control_lines.h"
+#include "worker_shell.h"
 #include "fleet.h"
-#include "proc_stats.h"
-#include "target.h"
 
 namespace roost::bench {
 
 namespace asio = boost::asio;
 
 namespace {
-
-void write_line(const std::string& line) {
-  std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // parent gone; stdin EOF will end us
-    done += static_cast<std::size_t>(n);
-  }
-}
 
 LineBuilder with_counters(std::string_view verb, const Fleet& fleet, std::size_t assigned) {
   const FleetCounters c = fleet.counters();
@@ -48,24 +30,14 @@ LineBuilder with_counters(std::string_view verb, const Fleet& fleet, std::size_t
   return b;
 }
 
-class Worker {
+class Worker : public WorkerShell<Worker, Fleet> {
  public:
   Worker(asio::io_context& io, const Options& o, UpgradeTarget target)
-      : io_(io), in_(io, ::dup(STDIN_FILENO)), deadline_(io), fleet_(io, fleet_config(o, std::move(target))) {
-    timeout_ = std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
-    assigned_ = o.connections * (o.worker_index + 1) / o.worker_count - o.connections * o.worker_index / o.worker_count;
-  }
-
-  void start() {
-    deadline_.expires_after(timeout_);
-    deadline_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) report_ready(true);
-    });
-    fleet_.start([this] { report_ready(false); });
-    read_command();
-  }
+      : WorkerShell(io, o, fleet_config(o, std::move(target))),
+        assigned_(o.connections * (o.worker_index + 1) / o.worker_count - o.connections * o.worker_index / o.worker_count) {}
 
  private:
+  friend class WorkerShell<Worker, Fleet>;
   static Fleet::Config fleet_config(const Options& o, UpgradeTarget target) {
     Fleet::Config c;
     c.target = std::move(target);
@@ -76,24 +48,6 @@ class Worker {
     c.count = o.connections * (o.worker_index + 1) / o.worker_count - c.first_index;
     c.concurrency = o.concurrency;
     return c;
-  }
-
-  void report_ready(bool timed_out) {
-    if (ready_sent_) return;
-    ready_sent_ = true;
-    deadline_.cancel();
-    write_line(with_counters("ready", fleet_, assigned_).add("timed_out", timed_out ? 1u : 0u).text());
-  }
-
-  void read_command() {
-    asio::async_read_until(in_, buf_, '\n', [this](const boost::system::error_code& ec, std::size_t) {
-      if (ec) return shutdown(0.0);  // the parent went away
-      std::string line;
-      std::istream is(&buf_);
-      std::getline(is, line);
-      handle(parse_control_line(line));
-      if (!quitting_) read_command();
-    });
   }
 
   void handle(const ControlLine& cmd) {
@@ -111,59 +65,16 @@ class Worker {
                      .add("no_time", d.no_time)
                      .add("hist", d.latency_ns.encode())
                      .text());
-    } else if (cmd.verb == "quit") {
-      shutdown(2.0);
     }
   }
 
-  // Closes every connection politely, waiting at most `grace` seconds, then stops.
-  void shutdown(double grace) {
-    quitting_ = true;
-    deadline_.cancel();
-    fleet_.close_all();
-    close_deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(grace * 1000));
-    poll_closed();
-  }
+  LineBuilder counters(std::string_view verb) const { return with_counters(verb, fleet_, assigned_); }
 
-  void poll_closed() {
-    if (fleet_.live() == 0 || std::chrono::steady_clock::now() >= close_deadline_) {
-      fleet_.abort_all();
-      io_.stop();
-      return;
-    }
-    deadline_.expires_after(std::chrono::milliseconds(20));
-    deadline_.async_wait([this](const boost::system::error_code&) { poll_closed(); });
-  }
-
-  asio::io_context& io_;
-  asio::posix::stream_descriptor in_;
-  asio::streambuf buf_;
-  asio::steady_timer deadline_;
-  std::chrono::steady_clock::duration timeout_{};
-  std::chrono::steady_clock::time_point close_deadline_{};
-  Fleet fleet_;
-  std::size_t assigned_ = 0;
-  bool ready_sent_ = false;
-  bool quitting_ = false;
+  std::size_t assigned_;
 };
 
 }  // namespace
 
-int run_worker(const Options& o) {
-  raise_open_file_limit();
-  std::string error;
-  auto target = make_target(o, error);
-  if (!target) {
-    std::fprintf(stderr, "roost-bench worker: %s\n", error.c_str());
-    return 1;
-  }
-  asio::io_context io(1);
-  {
-    Worker worker(io, o, std::move(*target));
-    worker.start();
-    io.run();
-  }
-  return 0;
-}
+int run_worker(const Options& o) { return run_worker_process<Worker>(o, "worker"); }
 
 }  // namespace roost::bench
