@@ -2,9 +2,22 @@
 
 #include <chrono>
 
+#include "control_lines.h"
 #include "phx_frames.h"
 
 namespace roost::bench {
+
+void add_fleet_counters(LineBuilder& b, const FleetCounters& c, std::size_t live) {
+  b.add("joined", c.joined)
+      .add("live", live)
+      .add("join_refused", c.join_refused)
+      .add("failed_connect", c.failed_connect)
+      .add("failed_handshake", c.failed_handshake)
+      .add("failed_other", c.failed_other)
+      .add("dropped_after_join", c.dropped_after_join)
+      .add("server_closes", c.server_closes)
+      .add("channel_errors", c.channel_errors);
+}
 
 namespace {
 constexpr std::chrono::seconds kHeartbeatEvery{30};

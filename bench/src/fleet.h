@@ -32,6 +32,10 @@ struct FleetCounters {
   std::uint64_t pings = 0;              // server pings answered
 };
 
+class LineBuilder;
+// Appends the counters every fleet of plain joined clients reports to its parent.
+void add_fleet_counters(LineBuilder& b, const FleetCounters& c, std::size_t live);
+
 struct DeliveryStats {
   std::int64_t window_start = 0, window_end = 0;  // CLOCK_MONOTONIC ns
   std::uint64_t total = 0;      // every shout received since the window was set

@@ -10,6 +10,7 @@
 #include "child_set.h"
 #include "clock.h"
 #include "histogram.h"
+#include "delivery_cpu.h"
 #include "json_writer.h"
 #include "proc_stats.h"
 #include "pump.h"
@@ -171,20 +172,8 @@ int run_rooms(const Options& o) {
       .add("deliveries_per_s", static_cast<double>(in_window) / window_s)
       .add("drain_s", drain_s)
       .add("latency_ms", lat);
-  if (o.server_pid > 0) {
-    j.add("server_cpu_s", server_cpu)
-        .add("server_cores_busy", server_cpu / window_s)
-        .add("server_cpu_us_per_delivery", in_window > 0 ? server_cpu * 1e6 / static_cast<double>(in_window) : 0.0);
-  } else {
-    j.add_null("server_cpu_s").add_null("server_cores_busy").add_null("server_cpu_us_per_delivery");
-  }
-  j.add("client_cpu_s", client_cpu)
-      .add("client_cores_busy", client_cpu / window_s)
-      .add("client_cpu_us_per_delivery", in_window > 0 ? client_cpu * 1e6 / static_cast<double>(in_window) : 0.0)
-      .add("host_cores", host_cores)
-      .add("host_cores_busy", host_busy / window_s);
-  // CPU used by neither side: other programs on the machine, or kernel work charged to none.
-  if (o.server_pid > 0) j.add("other_cores_busy", (host_busy - server_cpu - client_cpu) / window_s);
+  const DeliveryCpu cpu{o.server_pid > 0, server_cpu, client_cpu, host_busy, host_cores, window_s, in_window};
+  add_delivery_cpu(j, cpu);
   j.add("errors", errors);
   std::printf("%s\n", j.str().c_str());
   std::fflush(stdout);
@@ -197,7 +186,7 @@ int run_rooms(const Options& o) {
                static_cast<double>(in_window) / window_s, static_cast<unsigned long long>(received),
                static_cast<unsigned long long>(expected), ms(latency.percentile(0.5)), ms(latency.percentile(0.99)),
                ms(latency.max()), server_cpu / window_s,
-               in_window > 0 ? server_cpu * 1e6 / static_cast<double>(in_window) : 0.0, client_cpu / window_s,
+               cpu.server_us_per_delivery(), client_cpu / window_s,
                host_busy / window_s, host_cores);
   workers.stop_all(5.0);
   return 0;

@@ -18,16 +18,8 @@ LineBuilder with_counters(std::string_view verb, const RoomsFleet& fleet) {
   const RoomsSendStats& s = fleet.sends();
   const DeliveryStats& d = fleet.deliveries();
   LineBuilder b(verb);
-  b.add("joined", c.joined)
-      .add("live", fleet.live())
-      .add("join_refused", c.join_refused)
-      .add("failed_connect", c.failed_connect)
-      .add("failed_handshake", c.failed_handshake)
-      .add("failed_other", c.failed_other)
-      .add("dropped_after_join", c.dropped_after_join)
-      .add("server_closes", c.server_closes)
-      .add("channel_errors", c.channel_errors)
-      .add("sends", s.sent)
+  add_fleet_counters(b, c, fleet.live());
+  b.add("sends", s.sent)
       .add("sends_in", s.sent_in)
       .add("sends_skipped", s.skipped)
       .add("max_burst", s.max_burst)

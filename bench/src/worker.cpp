@@ -16,17 +16,9 @@ namespace {
 LineBuilder with_counters(std::string_view verb, const Fleet& fleet, std::size_t assigned) {
   const FleetCounters c = fleet.counters();
   LineBuilder b(verb);
-  b.add("assigned", assigned)
-      .add("joined", c.joined)
-      .add("live", fleet.live())
-      .add("join_refused", c.join_refused)
-      .add("failed_connect", c.failed_connect)
-      .add("failed_handshake", c.failed_handshake)
-      .add("failed_other", c.failed_other)
-      .add("dropped_after_join", c.dropped_after_join)
-      .add("server_closes", c.server_closes)
-      .add("channel_errors", c.channel_errors)
-      .add("pings", c.pings);
+  b.add("assigned", assigned);
+  add_fleet_counters(b, c, fleet.live());
+  b.add("pings", c.pings);
   return b;
 }
 
