@@ -7,6 +7,20 @@
 
 namespace roost::bench {
 
+void record_delivery(DeliveryStats& stats, std::string_view payload, std::int64_t recv_ns) {
+  ++stats.total;
+  const auto t = find_send_time(payload);
+  if (!t) {
+    ++stats.no_time;
+    return;
+  }
+  if (*t >= stats.window_start && *t < stats.window_end) {
+    ++stats.sent_in;
+    stats.latency_ns.record(recv_ns - *t);
+  }
+  if (recv_ns >= stats.window_start && recv_ns < stats.window_end) ++stats.recv_in;
+}
+
 void add_fleet_counters(LineBuilder& b, const FleetCounters& c, std::size_t live) {
   b.add("joined", c.joined)
       .add("live", live)
@@ -110,17 +124,7 @@ void Fleet::on_text(WsClient& c, std::string_view text, std::int64_t recv_ns) {
   FrameHead head;
   if (!scan_head(text, head)) return;
   if (head.event == "shout") {
-    ++stats_.total;
-    const auto t = find_send_time(head.payload);
-    if (!t) {
-      ++stats_.no_time;
-      return;
-    }
-    if (*t >= stats_.window_start && *t < stats_.window_end) {
-      ++stats_.sent_in;
-      stats_.latency_ns.record(recv_ns - *t);
-    }
-    if (recv_ns >= stats_.window_start && recv_ns < stats_.window_end) ++stats_.recv_in;
+    record_delivery(stats_, head.payload, recv_ns);
     return;
   }
   if (head.event == "phx_reply") {

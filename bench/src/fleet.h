@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "histogram.h"
@@ -44,6 +45,10 @@ struct DeliveryStats {
   std::uint64_t no_time = 0;    // shouts without a readable "t"
   Histogram latency_ns;
 };
+
+// Counts one received shout carrying a send timestamp: latency for shouts sent inside
+// the window, and receptions inside it (deliveries per second).
+void record_delivery(DeliveryStats& stats, std::string_view payload, std::int64_t recv_ns);
 
 class Fleet final : public WsClient::Listener {
  public:

@@ -159,17 +159,7 @@ void RoomsFleet::on_text(WsClient& c, std::string_view text, std::int64_t recv_n
   FrameHead head;
   if (!scan_head(text, head)) return;
   if (head.event == "shout") {
-    ++stats_.total;
-    const auto t = find_send_time(head.payload);
-    if (!t) {
-      ++stats_.no_time;
-      return;
-    }
-    if (*t >= stats_.window_start && *t < stats_.window_end) {
-      ++stats_.sent_in;
-      stats_.latency_ns.record(recv_ns - *t);
-    }
-    if (recv_ns >= stats_.window_start && recv_ns < stats_.window_end) ++stats_.recv_in;
+    record_delivery(stats_, head.payload, recv_ns);
     return;
   }
   if (head.event == "phx_reply") {
