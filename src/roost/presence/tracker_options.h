@@ -23,6 +23,11 @@ struct TrackerOptions {
   // Phoenix's broadcast_period: how often the pending delta is published to other nodes
   // (and reset, so a single node does not accumulate it).
   std::chrono::milliseconds broadcast_period{1500};
+  // Phoenix's down_period: a replica not heard from for this long is marked down and its
+  // presences leave this node's view (they come back if it is heard from again).
+  std::chrono::milliseconds down_period{30000};
+  // Phoenix's permdown_period: a replica down for this long is dropped for good.
+  std::chrono::milliseconds permdown_period{20 * 60 * 1000};
   // Decorates presences before they reach clients (presence.md §2.1); identity if empty.
   FetchHook fetch;
 };

@@ -38,6 +38,9 @@ struct EndpointConfig {
   presence::TrackerOptions presence;
   // The `host` check_origin compares against when a socket keeps the default policy.
   std::string url_host;
+  // redis://host:port of the cluster's Redis; empty = a single node. This node's name
+  // is presence.node.
+  std::string redis_url;
 };
 
 class Endpoint {
