@@ -5,6 +5,7 @@
 #                   RUN_CMD in scripts/run says what runs, make run RUN_CMD="..." overrides it)
 #   make test       setup, build, run every test (scripts/test)
 #   make test-asan  the same with the asan preset (build-asan/)
+#   make fuzz       every libFuzzer target for 60 s each (scripts/fuzz; FUZZ_SECONDS=N)
 #   make install PREFIX=/opt/roost   install the release build (headers, libs, CMake package)
 #   make bench      release build, then the standard benchmark set (bench/scripts/bench_all.sh)
 #   make clean      remove the preset build directories
@@ -13,7 +14,7 @@ PREFIX ?= /usr/local
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 
-.PHONY: all build setup run test test-asan install bench clean
+.PHONY: all build setup run test test-asan fuzz install bench clean
 
 all: build
 
@@ -33,6 +34,10 @@ test:
 test-asan:
 	scripts/test asan
 
+fuzz:
+	scripts/setup
+	scripts/fuzz
+
 install:
 	cmake --preset release
 	cmake --build --preset release -j$(JOBS)
@@ -42,4 +47,4 @@ bench:
 	bench/scripts/bench_all.sh
 
 clean:
-	rm -rf build build-release build-asan build-tsan
+	rm -rf build build-release build-asan build-tsan build-fuzz
