@@ -4,7 +4,9 @@
 //
 //   build/bin/room --port 4000 [--host 127.0.0.1] [--idle-timeout-ms 60000]
 //                  [--longpoll-window-ms 10000] [--drain-timeout-ms 5000] [--loops N]
-//                  [--presence-window-ms 25]
+//                  [--presence-window-ms 25] [--max-messages-per-second 100]
+//                  [--message-burst 300] [--max-joins-per-second 20] [--join-burst 120]
+//                  [--max-broadcast-bytes 65536]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -28,6 +30,12 @@ int main(int argc, char** argv) {
   app.add_option("--drain-timeout-ms", drain_ms, "bound on the graceful drain");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   app.add_option("--presence-window-ms", diff_window_ms, "presence_diff coalescing window (0 = one diff per change)");
+  roost::channels::SocketLimits limits;
+  app.add_option("--max-messages-per-second", limits.messages_per_second, "per-socket message rate (0 = unlimited)");
+  app.add_option("--message-burst", limits.message_burst, "per-socket message burst");
+  app.add_option("--max-joins-per-second", limits.joins_per_second, "per-socket join rate (0 = unlimited)");
+  app.add_option("--join-burst", limits.join_burst, "per-socket join burst");
+  app.add_option("--max-broadcast-bytes", limits.max_broadcast_bytes, "largest channel broadcast payload (0 = unlimited)");
   CLI11_PARSE(app, argc, argv);
   roost::set_log_level(log_level);
   config.drain_timeout = std::chrono::milliseconds(drain_ms);
@@ -58,7 +66,7 @@ int main(int argc, char** argv) {
   roost::channels::ChannelRouter router;
   router.channel<room::RoomChannel>("room:*").channel<room::RoomChannel>("phoenix").channel<room::InterceptChannel>("icpt:*");
   router.channel<room::PresenceChannel>("presence:*");
-  endpoint.socket(options, connect, std::move(router));
+  endpoint.socket(options, connect, std::move(router), limits);
   endpoint.route(boost::beast::http::verb::post, "/api/broadcast", room::broadcast_route(endpoint.pubsub()));
   endpoint.on_listening([&](std::uint16_t port) {
     std::printf("room listening on %s:%u\n", config.host.c_str(), port);

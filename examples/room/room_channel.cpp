@@ -52,12 +52,9 @@ Task<InResult> RoomChannel::handle_in(std::string_view event, const Payload& pay
   if (event == "noreply") co_return InResult::no_reply();
   if (event == "boom") throw std::runtime_error("boom requested");
   if (event == "stop") co_return InResult::stop_with_reply("normal", "ok", Payload::empty_object());
-  if (event == "shout") {
-    broadcast("shout", payload);
-    co_return InResult::ok();
-  }
-  if (event == "shout_from") {
-    broadcast_from("shout", payload);
+  if (event == "shout" || event == "shout_from") {
+    const auto ec = event == "shout" ? broadcast("shout", payload) : broadcast_from("shout", payload);
+    if (ec) co_return InResult::error(json::value{{"reason", ec.message()}});
     co_return InResult::ok();
   }
   if (event == "push_me") {

@@ -3,6 +3,8 @@
 #include <cassert>
 
 #include "roost/channels/channel_core.h"
+#include "roost/channels/errors.h"
+#include "roost/net/loop.h"
 
 namespace roost::channels {
 
@@ -39,18 +41,34 @@ boost::asio::any_io_executor Channel::executor() const { return core_of(core_).e
 
 void Channel::push(std::string_view event, proto::Payload payload) { core_of(core_).push(event, std::move(payload)); }
 
+namespace {
+
+// One client's message is copied into every subscriber's queue: bound what a channel may
+// send to a topic.
+std::error_code check_broadcast_size(const ChannelCore& core, const proto::Payload& payload) {
+  const std::size_t limit = core.max_broadcast_bytes();
+  if (limit == 0 || payload.data.size() <= limit) return {};
+  net::Loop::current()->metrics().oversized_broadcasts.add();
+  return ChannelError::payload_too_large;
+}
+
+}  // namespace
+
 std::error_code Channel::broadcast(std::string_view event, proto::Payload payload) {
   ChannelCore& core = core_of(core_);
+  if (auto ec = check_broadcast_size(core, payload)) return ec;
   return core.pubsub().broadcast(core.topic(), std::string(event), std::move(payload));
 }
 
 std::error_code Channel::broadcast_from(std::string_view event, proto::Payload payload) {
   ChannelCore& core = core_of(core_);
+  if (auto ec = check_broadcast_size(core, payload)) return ec;
   return core.pubsub().broadcast(core.topic(), std::string(event), std::move(payload), &core);
 }
 
 std::error_code Channel::local_broadcast(std::string_view event, proto::Payload payload) {
   ChannelCore& core = core_of(core_);
+  if (auto ec = check_broadcast_size(core, payload)) return ec;
   return core.pubsub().local_broadcast(core.topic(), std::string(event), std::move(payload));
 }
 

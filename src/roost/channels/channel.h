@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "roost/channels/channel_presence.h"
+#include "roost/channels/errors.h"
 #include "roost/channels/results.h"
 #include "roost/channels/socket_context.h"
 #include "roost/core/task.h"

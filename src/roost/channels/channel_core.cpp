@@ -32,6 +32,7 @@ ChannelCore::ChannelCore(Socket& socket, std::string topic, proto::RawRef table_
     : socket_(&socket),
       pubsub_(&socket.pubsub()),
       tracker_(socket.tracker()),
+      max_broadcast_bytes_(socket.limits().max_broadcast_bytes),
       context_(socket.context()),
       executor_(net::Loop::current()->executor()),
       topic_(std::move(topic)),

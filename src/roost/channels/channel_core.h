@@ -51,6 +51,8 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   void enqueue_leave(proto::RawRef ref);
   bool enqueue_info(std::any message);
   pubsub::PubSub& pubsub() const noexcept { return *pubsub_; }
+  // SocketLimits::max_broadcast_bytes of the socket that joined this channel.
+  std::size_t max_broadcast_bytes() const noexcept { return max_broadcast_bytes_; }
   // The node's tracker; throws std::logic_error when the endpoint runs without one.
   presence::Tracker& tracker() const;
   // This channel's identity in the tracker, made on first use; its entries leave with it.
@@ -91,6 +93,7 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   Socket* socket_;
   pubsub::PubSub* pubsub_;
   presence::Tracker* tracker_;
+  std::size_t max_broadcast_bytes_;
   std::optional<presence::Owner> presence_owner_;
   std::shared_ptr<SocketContext> context_;
   boost::asio::any_io_executor executor_;

@@ -22,8 +22,10 @@ const proto::Payload& reason_payload(std::string_view which) {
   static const proto::Payload unmatched = proto::Payload::json(R"({"reason":"unmatched topic"})");
   static const proto::Payload too_many = proto::Payload::json(R"({"reason":"too many channels joined"})");
   static const proto::Payload crashed = proto::Payload::json(R"({"reason":"join crashed"})");
+  static const proto::Payload rate_limited = proto::Payload::json(R"({"reason":"rate limit exceeded"})");
   if (which == "unmatched") return unmatched;
   if (which == "too_many") return too_many;
+  if (which == "rate_limited") return rate_limited;
   return crashed;
 }
 
@@ -32,7 +34,11 @@ bool same_ref(const proto::RawRef& a, const proto::RawRef& b) { return a == b; }
 }  // namespace
 
 Socket::Socket(SocketDefinition& definition, transport::Outbound& outbound, std::shared_ptr<SocketContext> context)
-    : definition_(definition), outbound_(outbound), context_(std::move(context)) {
+    : definition_(definition),
+      outbound_(outbound),
+      context_(std::move(context)),
+      message_bucket_(definition.limits().messages_per_second, definition.limits().message_burst),
+      join_bucket_(definition.limits().joins_per_second, definition.limits().join_burst) {
   if (context_->id) pubsub().subscribe(*context_->id, this);
 }
 
@@ -54,6 +60,10 @@ void Socket::on_frame(std::string_view data, bool binary) {
     protocol_error(websocket::close_code::internal_error);
     return;
   }
+  if (!message_bucket_.take(TokenBucket::Clock::now())) {
+    refuse_flood(*decoded, "messages");
+    return;
+  }
   if (joining_ != nullptr) {
     backlog_.push_back(std::move(*decoded));
     return;
@@ -64,6 +74,14 @@ void Socket::on_frame(std::string_view data, bool binary) {
 void Socket::protocol_error(std::uint16_t close_code) {
   closed_ = true;
   outbound_.close(close_code);
+}
+
+void Socket::refuse_flood(const proto::InboundMessage& message, const char* what) {
+  auto& metrics = net::Loop::current()->metrics();
+  metrics.rate_limited.add();
+  log().info("closing socket: over its {} rate limit", what);
+  reply(message.join_ref, message.ref, message.topic, "error", reason_payload("rate_limited"));
+  protocol_error(websocket::close_code::policy_violation);
 }
 
 void Socket::dispatch(proto::InboundMessage message) {
@@ -96,6 +114,10 @@ void Socket::dispatch(proto::InboundMessage message) {
 }
 
 void Socket::handle_join(proto::InboundMessage message) {
+  if (!join_bucket_.take(TokenBucket::Clock::now())) {
+    refuse_flood(message, "joins");
+    return;
+  }
   const ChannelFactory* factory = definition_.router().match(message.topic);
   if (factory == nullptr) {
     reply(std::nullopt, message.ref, message.topic, "error", reason_payload("unmatched"));  // §7.2.2

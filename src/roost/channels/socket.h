@@ -14,6 +14,7 @@
 
 #include "roost/channels/channel_core.h"
 #include "roost/channels/socket_definition.h"
+#include "roost/core/token_bucket.h"
 
 namespace roost::channels {
 
@@ -40,6 +41,7 @@ class Socket final : public transport::SocketHandler, public pubsub::Subscriber 
                      JoinResult result);
   void channel_ended(ChannelCore* core);
   pubsub::PubSub& pubsub() noexcept { return definition_.pubsub(); }
+  const SocketLimits& limits() const noexcept { return definition_.limits(); }
   presence::Tracker* tracker() noexcept { return definition_.tracker(); }
   const std::shared_ptr<SocketContext>& context() const noexcept { return context_; }
 
@@ -51,6 +53,8 @@ class Socket final : public transport::SocketHandler, public pubsub::Subscriber 
              std::string_view status, const proto::Payload& response);
   std::shared_ptr<ChannelCore> find(std::string_view topic) const;
   void protocol_error(std::uint16_t close_code);
+  // Replies "rate limit exceeded" to `message` and closes the socket (1008).
+  void refuse_flood(const proto::InboundMessage& message, const char* what);
 
   SocketDefinition& definition_;
   transport::Outbound& outbound_;
@@ -61,6 +65,8 @@ class Socket final : public transport::SocketHandler, public pubsub::Subscriber 
   std::vector<proto::InboundMessage> backlog_;           // frames that arrived during a join
   std::size_t backlog_head_ = 0;
   std::vector<std::function<void()>> idle_waiters_;
+  TokenBucket message_bucket_;
+  TokenBucket join_bucket_;
   bool closed_ = false;
 };
 

@@ -34,9 +34,22 @@ struct ConnectResult {
 
 using ConnectCallback = std::function<ConnectResult(const transport::ConnectInfo&)>;
 
+// Per-socket flood limits. Over a rate limit the offending message gets an error reply
+// {"reason":"rate limit exceeded"} and the socket is then closed (1008), as a client
+// that floods is broken or hostile; 0 disables a limit.
 struct SocketLimits {
   // Phoenix's max_channels_per_transport default (server >= 1.8.9).
   std::size_t max_channels = 100;
+  // Client messages of any kind (heartbeats included). A person typing sends tens per
+  // second; a long-poll POST delivers up to 100 at once, which the burst absorbs.
+  std::uint32_t messages_per_second = 100;
+  std::uint32_t message_burst = 300;
+  // Joins: the burst lets a client (re)join all max_channels at once after a reconnect.
+  std::uint32_t joins_per_second = 20;
+  std::uint32_t join_burst = 120;
+  // Largest payload Channel::broadcast/broadcast_from/local_broadcast will send to a
+  // topic: one client's message is copied to every subscriber's outbound queue.
+  std::size_t max_broadcast_bytes = 64 * 1024;
 };
 
 class SocketDefinition final : public transport::SocketEndpoint {

@@ -30,6 +30,8 @@ constexpr Family kFamilies[] = {
     {"roost_broadcasts_total", "counter", "Broadcasts fanned out (per loop)", &LoopMetrics::broadcasts, false},
     {"roost_slow_consumer_disconnects_total", "counter", "Connections closed for exceeding their outbound byte budget", &LoopMetrics::slow_consumer_drops, false},
     {"roost_protocol_errors_total", "counter", "Connections closed for malformed input", &LoopMetrics::protocol_errors, false},
+    {"roost_rate_limited_total", "counter", "Sockets closed for exceeding a message or join rate limit", &LoopMetrics::rate_limited, false},
+    {"roost_oversized_broadcasts_total", "counter", "Channel broadcasts refused for their payload size", &LoopMetrics::oversized_broadcasts, false},
     {"roost_refused_connects_total", "counter", "Connections refused (origin, version, connect callback)", &LoopMetrics::refused_connects, false},
     {"roost_longpoll_sessions", "gauge", "Open long-poll sessions", &LoopMetrics::longpoll_sessions, false},
     {"roost_loop_mailbox_depth", "gauge", "Cross-loop messages waiting, per loop", &LoopMetrics::mailbox_depth, true},

@@ -41,6 +41,8 @@ struct LoopMetrics {
   Counter broadcasts;             // broadcasts fanned out on this loop
   Counter slow_consumer_drops;    // connections closed for exceeding their outbound budget
   Counter protocol_errors;        // connections closed for malformed input
+  Counter rate_limited;           // sockets closed for exceeding a message or join rate limit
+  Counter oversized_broadcasts;   // channel broadcasts refused for their payload size
   Counter refused_connects;       // upgrades / sessions refused (origin, vsn, connect callback)
   Counter mailbox_depth;          // gauge: cross-loop messages waiting
   Counter longpoll_sessions;      // gauge
