@@ -6,7 +6,8 @@
 //                  [--longpoll-window-ms 10000] [--drain-timeout-ms 5000] [--loops N]
 //                  [--presence-window-ms 25] [--max-messages-per-second 100]
 //                  [--message-burst 300] [--max-joins-per-second 20] [--join-burst 120]
-//                  [--max-broadcast-bytes 65536]
+//                  [--max-broadcast-bytes 65536] [--max-connections-per-address 1000]
+//                  [--max-longpoll-sessions-per-address 256]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
   app.add_option("--max-joins-per-second", limits.joins_per_second, "per-socket join rate (0 = unlimited)");
   app.add_option("--join-burst", limits.join_burst, "per-socket join burst");
   app.add_option("--max-broadcast-bytes", limits.max_broadcast_bytes, "largest channel broadcast payload (0 = unlimited)");
+  app.add_option("--max-connections-per-address", config.max_connections_per_address,
+                 "open connections per client address (0 = unlimited)");
+  std::size_t longpoll_per_address = roost::transport::SocketOptions{}.max_longpoll_sessions_per_address;
+  app.add_option("--max-longpoll-sessions-per-address", longpoll_per_address,
+                 "long-poll sessions per client address (0 = unlimited)");
   CLI11_PARSE(app, argc, argv);
   roost::set_log_level(log_level);
   config.drain_timeout = std::chrono::milliseconds(drain_ms);
@@ -52,6 +58,7 @@ int main(int argc, char** argv) {
   options.max_frame_size = 1 << 20;
   options.idle_timeout = std::chrono::milliseconds(idle_ms);
   options.longpoll_window = std::chrono::milliseconds(window_ms);
+  options.max_longpoll_sessions_per_address = longpoll_per_address;
   options.check_origin.mode = roost::proto::OriginPolicy::Mode::list;
   options.check_origin.allowed.push_back(roost::proto::parse_origin_rule("//example.com").value());
 

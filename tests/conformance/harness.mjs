@@ -168,7 +168,7 @@ class ServerHandle {
  * test timeout), a small watchdog whose stdin is a pipe from us sees EOF and kills
  * the server. The watchdog is ended as soon as the server exits normally.
  */
-function guardAgainstOrphan(proc) {
+export function guardAgainstOrphan(proc) {
   if (!proc.pid) return;
   const watchdog = spawn("sh", ["-c", `cat >/dev/null; kill -KILL ${proc.pid} 2>/dev/null`], {
     stdio: ["pipe", "ignore", "ignore"],
@@ -310,10 +310,10 @@ export class Raw {
    * Opens a WebSocket to the server and resolves once it is open.
    * Rejects (with .status set) when the upgrade is refused.
    */
-  static open(server, { query = "vsn=2.0.0", path: p = "/socket/websocket", headers = {}, protocols, timeoutMs = 5000 } = {}) {
+  static open(server, { query = "vsn=2.0.0", path: p = "/socket/websocket", headers = {}, protocols, timeoutMs = 5000, localAddress } = {}) {
     return new Promise((resolve, reject) => {
       const url = `${server.wsBase}${p}${query === null ? "" : `?${query}`}`;
-      const ws = new WebSocket(url, protocols, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+      const ws = new WebSocket(url, protocols, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false, localAddress });
       const raw = new Raw(ws);
       ws.on("upgrade", (res) => { raw.upgradeHeaders = res.headers; });
       ws.on("unexpected-response", (req, res) => {

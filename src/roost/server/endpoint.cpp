@@ -28,6 +28,7 @@ Endpoint::Endpoint(EndpointConfig config)
       workers_(std::make_unique<net::WorkerPool>(std::max<std::size_t>(1, config_.workers))),
       tracker_(std::make_unique<presence::Tracker>(*loops_, *pubsub_, config_.presence)) {
   http_.loops = loops_.get();
+  http_.connections = transport::PeerLimiter::create(config_.max_connections_per_address);
   http_.fallback = [this](const transport::HttpRequest& req, const transport::RequestInfo& info) {
     return dispatch(req, info);
   };
@@ -51,7 +52,8 @@ void Endpoint::socket(transport::SocketOptions options, channels::ConnectCallbac
     options.check_origin.endpoint_host = config_.url_host;
   auto definition = std::make_shared<channels::SocketDefinition>(*pubsub_, tracker_.get(), std::move(connect), std::move(router), limits);
   definitions_.push_back(definition);
-  http_.sockets.push_back(transport::MountedSocket{std::move(options), definition});
+  auto longpoll_sessions = transport::PeerLimiter::create(options.max_longpoll_sessions_per_address);
+  http_.sockets.push_back(transport::MountedSocket{std::move(options), definition, std::move(longpoll_sessions)});
 }
 
 void Endpoint::route(http::verb method, std::string path, transport::HttpHandler handler) {

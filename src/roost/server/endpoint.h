@@ -35,6 +35,10 @@ struct EndpointConfig {
   // Phoenix drains for up to 30 s in batches; a single process closes everything at
   // once, so a few seconds bound the exit.
   std::chrono::milliseconds drain_timeout{5000};
+  // Open TCP connections one client address may hold (0 = unlimited). Generous, since
+  // many users can share one address behind a NAT; it stops a single host from taking
+  // every file descriptor.
+  std::size_t max_connections_per_address = 1000;
   presence::TrackerOptions presence;
   // The `host` check_origin compares against when a socket keeps the default policy.
   std::string url_host;

@@ -4,11 +4,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "roost/transport/longpoll_http.h"
+#include "roost/transport/loop_transport.h"
 #include "roost/transport/websocket_upgrade.h"
 
 namespace roost::transport {
@@ -79,6 +81,16 @@ Task<void> serve(tcp::socket socket, const HttpConfig& config) {
   boost::system::error_code ec;
   auto peer = socket.remote_endpoint(ec);
   if (ec) co_return;
+  auto slot = config.connections->acquire(peer.address());
+  if (!slot) {
+    LoopTransport::current().loop().metrics().refused_connects.add();
+    static constexpr std::string_view kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: 38\r\n"
+        "connection: close\r\n\r\ntoo many connections from this address\n";
+    co_await asio::async_write(socket, asio::buffer(kBusy), asio::as_tuple(use_awaitable));
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
   Watchdog watchdog(socket);
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -123,7 +135,7 @@ Task<void> serve(tcp::socket socket, const HttpConfig& config) {
     HttpResponse response;
     if (mounted && websocket) {
       std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
-      auto refused = upgrade_websocket(request, info, *mounted, socket, std::move(leftover));
+      auto refused = upgrade_websocket(request, info, *mounted, socket, std::move(leftover), &*slot);
       if (!refused) co_return;  // the socket now belongs to a WsConnection
       response = std::move(*refused);
       response.keep_alive(false);

@@ -14,6 +14,7 @@
 
 #include "roost/core/task.h"
 #include "roost/net/loop.h"
+#include "roost/transport/peer_limiter.h"
 #include "roost/transport/socket_handler.h"
 #include "roost/transport/socket_options.h"
 
@@ -33,6 +34,8 @@ using HttpHandler = std::function<Task<HttpResponse>(const HttpRequest&, const R
 struct MountedSocket {
   SocketOptions options;
   std::shared_ptr<SocketEndpoint> endpoint;
+  // Long-poll sessions per client address (options.max_longpoll_sessions_per_address).
+  std::shared_ptr<PeerLimiter> longpoll_sessions = PeerLimiter::create(0);
 };
 
 struct HttpConfig {
@@ -43,6 +46,9 @@ struct HttpConfig {
   // A request must arrive whole within this; a held long-poll GET is answered sooner.
   std::chrono::seconds request_timeout{30};
   net::LoopGroup* loops = nullptr;
+  // Open TCP connections per client address (HTTP, WebSocket, held long-polls); over
+  // the limit a connection is answered 503 and closed before anything is read.
+  std::shared_ptr<PeerLimiter> connections = PeerLimiter::create(0);
 };
 
 // A response with the given status, content type and body (keep-alive from the request).

@@ -77,7 +77,15 @@ HttpResponse create_session(const HttpRequest& request, const RequestInfo& info,
     if (auto it = request.find("x-phoenix-authtoken"); it != request.end())
       prepared.info.auth_token = std::string(it->value());
   }
+  auto slot = mounted.longpoll_sessions->acquire(info.peer.address());
+  if (!slot) {
+    lt.loop().metrics().refused_connects.add();
+    HttpResponse busy = status_answer(request, 429);
+    busy.result(http::status::too_many_requests);
+    return busy;
+  }
   auto session = lt.longpoll().create(mounted.options, prepared.info.serializer);
+  session->hold(std::move(*slot));
   if (!session) return make_response(request, 500);
   auto handler = mounted.endpoint->connect(std::move(prepared.info), *session);
   if (!handler) {

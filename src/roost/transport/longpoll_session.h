@@ -13,6 +13,7 @@
 
 #include "roost/proto/longpoll_body.h"
 #include "roost/transport/loop_transport.h"
+#include "roost/transport/peer_limiter.h"
 #include "roost/transport/socket_handler.h"
 #include "roost/transport/socket_options.h"
 
@@ -30,6 +31,8 @@ class LongPollSession final : public Outbound, public std::enable_shared_from_th
   ~LongPollSession() override;
 
   void attach(std::unique_ptr<SocketHandler> handler) { handler_ = std::move(handler); }
+  // Its place in a per-address count, given back when it is destroyed.
+  void hold(PeerSlot slot) { slot_ = std::move(slot); }
   const std::string& token() const noexcept { return token_; }
   bool ended() const noexcept { return ended_; }
 
@@ -57,6 +60,7 @@ class LongPollSession final : public Outbound, public std::enable_shared_from_th
   const SocketOptions& options_;
   proto::Serializer serializer_;
   std::unique_ptr<SocketHandler> handler_;
+  PeerSlot slot_;
   std::vector<SharedBytes> outbox_;
   std::size_t outbox_bytes_ = 0;
   PollResponder waiter_;

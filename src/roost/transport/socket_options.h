@@ -35,6 +35,10 @@ struct SocketOptions {
   std::chrono::milliseconds longpoll_window{10'000};
   // Phoenix caps a long-poll POST at 100 lines (server >= 1.8.9).
   std::size_t longpoll_max_lines = 100;
+  // Long-poll sessions one client address may hold at once (0 = unlimited); each holds a
+  // queue and a handler until its window expires, so a host opening them in a loop
+  // could otherwise exhaust memory.
+  std::size_t max_longpoll_sessions_per_address = 256;
   OutboundBudget budget;
 };
 

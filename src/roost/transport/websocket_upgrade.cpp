@@ -31,7 +31,7 @@ bool header_has_token(std::string_view value, std::string_view token) {
 
 std::optional<HttpResponse> upgrade_websocket(const HttpRequest& request, const RequestInfo& info,
                                               const MountedSocket& mounted, boost::asio::ip::tcp::socket& socket,
-                                              std::string leftover) {
+                                              std::string leftover, PeerSlot* slot) {
   const SocketOptions& options = mounted.options;
   auto refuse = [&](unsigned status) { return make_response(request, status); };
   auto& metrics = LoopTransport::current().loop().metrics();
@@ -72,6 +72,7 @@ std::optional<HttpResponse> upgrade_websocket(const HttpRequest& request, const 
   prepared.info.auth_token = std::move(auth_token);
 
   auto connection = std::make_shared<WsConnection>(std::move(socket), options, prepared.info.serializer);
+  if (slot) connection->hold(std::move(*slot));
   auto handler = mounted.endpoint->connect(std::move(prepared.info), *connection);
   if (!handler) {
     metrics.refused_connects.add();

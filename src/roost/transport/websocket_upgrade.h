@@ -10,9 +10,10 @@
 
 namespace roost::transport {
 
-// Returns the refusal response, or nullopt when the socket now belongs to a WsConnection.
+// Returns the refusal response, or nullopt when the socket now belongs to a WsConnection
+// (which then also holds `slot`, the connection's place in the per-address count).
 std::optional<HttpResponse> upgrade_websocket(const HttpRequest& request, const RequestInfo& info,
                                               const MountedSocket& mounted, boost::asio::ip::tcp::socket& socket,
-                                              std::string leftover);
+                                              std::string leftover, PeerSlot* slot = nullptr);
 
 }  // namespace roost::transport

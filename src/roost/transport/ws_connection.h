@@ -16,6 +16,7 @@
 
 #include "roost/core/metrics.h"
 #include "roost/transport/loop_transport.h"
+#include "roost/transport/peer_limiter.h"
 #include "roost/transport/socket_handler.h"
 #include "roost/transport/socket_options.h"
 #include "roost/websocket/frame_parser.h"
@@ -33,6 +34,8 @@ class WsConnection final : public Outbound,
   ~WsConnection() override;
 
   void attach(std::unique_ptr<SocketHandler> handler) { handler_ = std::move(handler); }
+  // Its place in a per-address count, given back when it is destroyed.
+  void hold(PeerSlot slot) { slot_ = std::move(slot); }
   // Queues the 101 response, feeds bytes the HTTP parser read past the request, and
   // starts reading.
   void start(std::string handshake_response, std::string leftover);
@@ -72,6 +75,7 @@ class WsConnection final : public Outbound,
   const SocketOptions& options_;
   websocket::FrameParser parser_;
   std::unique_ptr<SocketHandler> handler_;
+  PeerSlot slot_;
   std::vector<SharedBytes> queue_;      // unsent frames, consumed from head_
   std::size_t head_ = 0;
   std::size_t front_offset_ = 0;        // bytes of queue_[head_] already written
