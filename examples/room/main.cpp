@@ -8,14 +8,36 @@
 //                  [--message-burst 300] [--max-joins-per-second 20] [--join-burst 120]
 //                  [--max-broadcast-bytes 65536] [--max-connections-per-address 1000]
 //                  [--max-longpoll-sessions-per-address 256]
+//                  [--node NAME] [--redis redis://host:port] (or env ROOST_REDIS_URL)
+//                  [--presence-broadcast-ms 1500] [--presence-down-ms 30000]
+//                  [--presence-permdown-ms 1200000]
+// With --redis the process is one node of a cluster: broadcasts and presence reach the
+// other nodes through Redis. A bad URL exits with status 2, an unreachable Redis with 1.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 
 #include "broadcast_route.h"
 #include "presence_channel.h"
 #include "room_channel.h"
+#include "roost/cluster/redis_url.h"
 #include "roost/core/log.h"
 #include "roost/server/endpoint.h"
+
+namespace {
+
+// hostname:port is unique per host and stable across restarts; with --port 0 the port is
+// not known yet, so the process id stands in for it.
+std::string default_node_name(std::uint16_t port) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "localhost");
+  return port ? fmt::format("{}:{}", host, port) : fmt::format("{}:pid{}", host, getpid());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Roost conformance fixture (examples/room)"};
@@ -42,7 +64,29 @@ int main(int argc, char** argv) {
   std::size_t longpoll_per_address = roost::transport::SocketOptions{}.max_longpoll_sessions_per_address;
   app.add_option("--max-longpoll-sessions-per-address", longpoll_per_address,
                  "long-poll sessions per client address (0 = unlimited)");
+  std::string node, redis_url;
+  long broadcast_ms = config.presence.broadcast_period.count(), down_ms = config.presence.down_period.count(),
+       permdown_ms = config.presence.permdown_period.count();
+  if (const char* env = std::getenv("ROOST_REDIS_URL")) redis_url = env;
+  app.add_option("--node", node, "this node's name in the cluster (default hostname:port)");
+  app.add_option("--redis", redis_url, "redis://host[:port][/db] of the cluster (default $ROOST_REDIS_URL; none = single node)");
+  app.add_option("--presence-broadcast-ms", broadcast_ms, "presence delta broadcast period to other nodes")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--presence-down-ms", down_ms, "a node not heard from for this long is down")->check(CLI::PositiveNumber);
+  app.add_option("--presence-permdown-ms", permdown_ms, "a node down for this long is dropped for good")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
+  if (!redis_url.empty()) {
+    if (auto url = roost::cluster::parse_redis_url(redis_url); !url) {
+      std::fprintf(stderr, "room: bad --redis URL '%s': %s\n", redis_url.c_str(), url.error().message().c_str());
+      return 2;
+    }
+  }
+  config.redis_url = redis_url;
+  config.presence.node = node.empty() ? default_node_name(config.port) : node;
+  config.presence.broadcast_period = std::chrono::milliseconds(broadcast_ms);
+  config.presence.down_period = std::chrono::milliseconds(down_ms);
+  config.presence.permdown_period = std::chrono::milliseconds(permdown_ms);
   roost::set_log_level(log_level);
   config.drain_timeout = std::chrono::milliseconds(drain_ms);
   config.presence.diff_window = std::chrono::milliseconds(diff_window_ms);

@@ -24,6 +24,22 @@ inline Task<void> settle(int rounds = 32) {
   for (int i = 0; i < rounds; ++i) co_await boost::asio::post(ex, use_awaitable);
 }
 
+inline Task<void> sleep_for(std::chrono::milliseconds d) {
+  boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, d);
+  co_await t.async_wait(use_awaitable);
+}
+
+// Polls `pred` every millisecond until it holds or `limit` passed; returns pred().
+// A template, not std::function: a lambda written inside `co_await eventually(...)` is a
+// temporary of the co_await expression, which GCC 12 destroys twice; a lambda capturing
+// by reference is trivially destructible, a std::function is not.
+template <class Pred>
+Task<bool> eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred() && std::chrono::steady_clock::now() < deadline) co_await sleep_for(std::chrono::milliseconds(1));
+  co_return pred();
+}
+
 class LoopRunner {
  public:
   explicit LoopRunner(std::size_t loops = 1) : metrics_(loops), group_(loops, metrics_) {}

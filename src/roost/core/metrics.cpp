@@ -53,6 +53,7 @@ std::string Metrics::render() const {
       fmt::format_to(std::back_inserter(out), "{} {}\n", f.name, sum);
     }
   }
+  for (const auto& section : sections_) section(out);
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,9 +56,13 @@ class Metrics {
   std::size_t loop_count() const noexcept { return loops_.size(); }
   // Prometheus text exposition format 0.0.4.
   std::string render() const;
+  // Families kept outside LoopMetrics (e.g. the cluster layer's), appended by render().
+  // Register before the server runs; `section` is called from the scraping thread.
+  void add_section(std::function<void(std::string&)> section) { sections_.push_back(std::move(section)); }
 
  private:
   std::vector<std::unique_ptr<LoopMetrics>> loops_;
+  std::vector<std::function<void(std::string&)>> sections_;
 };
 
 }  // namespace roost

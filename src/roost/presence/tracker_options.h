@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "roost/presence/presence_json.h"
@@ -20,6 +21,13 @@ struct TrackerOptions {
   // complete 1.5–1.9 s after the storm began in all three. 25 ms is the knee, and still
   // below what a person notices in a presence list. 0 = one diff per change (Phoenix).
   std::chrono::milliseconds diff_window{25};
+  // Tracker shards of this node, spread round-robin over its loops. A topic belongs to
+  // shard fnv1a(topic) mod shards on every node, and shard i replicates only with shard i
+  // elsewhere, so every node of a cluster must use the same value: it is a fixed number,
+  // not the core count. 8 lets up to 8 loops share the presence work of many topics
+  // while an idle node pays only 8 timers and, in a cluster, 8 small heartbeats every
+  // few broadcast periods.
+  std::size_t shards = 8;
   // Phoenix's broadcast_period: how often the pending delta is published to other nodes
   // (and reset, so a single node does not accumulate it).
   std::chrono::milliseconds broadcast_period{1500};

@@ -2,8 +2,12 @@
 
 #include <chrono>
 #include <functional>
+#include <random>
+#include <utility>
 
 #include "roost/core/log.h"
+#include "roost/presence/replication_codec.h"
+#include "roost/presence/replication_link.h"
 #include "roost/proto/base64.h"
 
 namespace roost::presence {
@@ -19,15 +23,35 @@ std::uint64_t incarnation(std::size_t index) {
 
 }  // namespace
 
-TrackerShard::TrackerShard(net::Loop& loop, std::size_t index, const TrackerOptions& options, pubsub::PubSub& pubsub)
+TrackerShard::TrackerShard(net::Loop& loop, std::size_t index, const TrackerOptions& options, pubsub::PubSub& pubsub,
+                           std::optional<Replication> replication)
     : loop_(loop),
+      index_(index),
       options_(options),
       pubsub_(pubsub),
       ref_salt_(static_cast<std::uint16_t>(std::hash<std::string>{}(options.node + "/" + std::to_string(index)))),
-      state_(ReplicaName{options.node, incarnation(index)}, [this] { return next_ref(); }),
+      state_(ReplicaName{options.node, replication ? replication->vsn : incarnation(index)},
+             [this] { return next_ref(); }),
       flush_timer_(loop.io()),
-      tick_timer_(loop.io()) {
-  arm_tick();
+      tick_timer_(loop.io()),
+      replication_(std::move(replication)) {
+  if (!replication_) {
+    arm_tick(options_.broadcast_period);
+    return;
+  }
+  Replicator::Hooks hooks;
+  hooks.diff = [this](const Diff& diff) { absorb(diff); };
+  hooks.broadcast = [this](const ReplicationMessage& m) { publish(replication_channel(index_), m); };
+  hooks.send = [this](const std::string& node, const ReplicationMessage& m) {
+    publish(replication_channel(index_, node), m);
+  };
+  hooks.peer = replication_->on_peer;
+  replicator_ = std::make_unique<Replicator>(state_, replication_->timing, std::move(hooks), *replication_->stats);
+  // tracker.md §3.2: the first tick after a random part of a period, so nodes started
+  // together (a deploy) spread their heartbeats instead of sending them in lockstep.
+  std::uniform_int_distribution<long> jitter(0, options_.broadcast_period.count() / 4);
+  std::mt19937 rng{std::random_device{}()};
+  arm_tick(std::chrono::milliseconds(jitter(rng)));
 }
 
 TrackerShard::~TrackerShard() = default;
@@ -130,15 +154,53 @@ void TrackerShard::flush_topic(const std::string& topic, DiffBuffer& buffer) {
     log().warn("presence_diff for {} not sent: {}", topic, ec.message());
 }
 
-void TrackerShard::arm_tick() {
-  tick_timer_.expires_after(options_.broadcast_period);
+void TrackerShard::arm_tick(std::chrono::milliseconds delay) {
+  tick_timer_.expires_after(delay);
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    // A single node has nobody to send the delta to; resetting it keeps it from growing.
-    if (state_.has_delta()) state_.reset_delta();
-    state_.compact();
-    arm_tick();
+    if (ec) return;  // cancelled: the shard is going away
+    on_tick();
+    arm_tick(options_.broadcast_period);
   });
+}
+
+void TrackerShard::on_tick() {
+  warned_this_tick_ = false;
+  if (replicator_) {
+    replicator_->tick(std::chrono::steady_clock::now());
+    return;
+  }
+  // A single node has nobody to send the delta to; resetting it keeps it from growing.
+  if (state_.has_delta()) state_.reset_delta();
+  state_.compact();
+}
+
+void TrackerShard::on_replication_message(std::string_view payload) {
+  if (!replicator_) return;
+  // The bus echoes this node's own heartbeats: recognise them from the header alone
+  // instead of decoding (and validating) our own delta again.
+  if (auto from = peek_sender(payload); from && *from == state_.replica()) return;
+  auto message = decode(payload);
+  if (!message) {
+    replication_->stats->bad_messages.add();
+    if (!std::exchange(warned_this_tick_, true))
+      log().warn("presence shard {}: dropped an undecodable replication message ({} bytes): {}", index_,
+                 payload.size(), message.error().message());
+    return;
+  }
+  if (replicator_->receive(*message, std::chrono::steady_clock::now()) == Replicator::Outcome::name_clash &&
+      !std::exchange(warned_this_tick_, true)) {
+    log().warn("presence shard {}: another node also calls itself '{}'; give every node a distinct name", index_,
+               state_.replica().node);
+  }
+}
+
+void TrackerShard::on_link(bool up) {
+  if (up && replicator_) replicator_->link_up(std::chrono::steady_clock::now());
+}
+
+void TrackerShard::publish(std::string channel, const ReplicationMessage& message) {
+  // Encoded once per message, whatever the number of nodes the bus reaches.
+  replication_->publish(std::move(channel), encode(message));
 }
 
 }  // namespace roost::presence

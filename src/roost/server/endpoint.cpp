@@ -1,11 +1,16 @@
 #include "roost/server/endpoint.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
+#include <stdexcept>
 #include <thread>
 
+#include "roost/cluster/cluster_node.h"
 #include "roost/core/log.h"
+#include "roost/net/call_on.h"
 #include "roost/transport/http_session.h"
 #include "roost/transport/loop_transport.h"
 #include "roost/websocket/close_code.h"
@@ -25,6 +30,7 @@ Endpoint::Endpoint(EndpointConfig config)
       metrics_(std::make_unique<Metrics>(resolve_loops(config_.loops))),
       loops_(std::make_unique<net::LoopGroup>(resolve_loops(config_.loops), *metrics_)),
       pubsub_(std::make_unique<pubsub::PubSub>(*loops_)),
+      cluster_(make_cluster_node()),
       workers_(std::make_unique<net::WorkerPool>(std::max<std::size_t>(1, config_.workers))),
       tracker_(std::make_unique<presence::Tracker>(*loops_, *pubsub_, config_.presence)) {
   http_.loops = loops_.get();
@@ -35,6 +41,12 @@ Endpoint::Endpoint(EndpointConfig config)
   for (std::size_t i = 0; i < loops_->size(); ++i) {
     net::Loop& loop = loops_->at(i);
     asio::post(loop.io(), [&loop] { transport::LoopTransport::install(loop); });
+  }
+  if (cluster::Bus* b = bus()) {
+    // Presence replicates over the bus: shard i of every node on its own channels.
+    tracker_->replicate(presence::link_over(*b));
+    set_cluster_replicas([t = tracker_.get()] { return t->replicas_json(); });
+    metrics_->add_section([t = tracker_.get()](std::string& out) { t->render_metrics(out); });
   }
   tracker_->start();
 }
@@ -62,11 +74,25 @@ void Endpoint::route(http::verb method, std::string path, transport::HttpHandler
   routes_.push_back(Route{method, std::move(path), prefix, std::move(handler)});
 }
 
+void Endpoint::serve_static(std::filesystem::path dir, std::string mount) {
+  if (mount.empty() || mount.front() != '/')
+    throw std::invalid_argument("serve_static: the mount must start with '/' (got '" + mount + "')");
+  while (mount.size() > 1 && mount.back() == '/') mount.pop_back();
+  static_mounts_.push_back(StaticMount{std::move(mount), std::make_shared<const StaticFiles>(std::move(dir), *workers_)});
+  // Longest mount first, so "/docs" is not shadowed by "/" whatever the call order.
+  std::stable_sort(static_mounts_.begin(), static_mounts_.end(),
+                   [](const StaticMount& a, const StaticMount& b) { return a.mount.size() > b.mount.size(); });
+}
+
 Task<transport::HttpResponse> Endpoint::dispatch(const transport::HttpRequest& request,
                                                  const transport::RequestInfo& info) {
   if (info.path == "/healthz") {
     // Answers while the loops turn; during a drain the server no longer takes clients.
     co_return transport::make_response(request, draining_ ? 503 : 200, draining_ ? "draining\n" : "ok\n");
+  }
+  if (info.path == "/cluster" && request.method() == http::verb::get) {
+    auto status = co_await cluster_status();
+    co_return transport::make_response(request, 200, boost::json::serialize(status), "application/json");
   }
   if (info.path == "/metrics" && request.method() == http::verb::get) {
     co_return transport::make_response(request, 200, metrics_->render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -78,11 +104,62 @@ Task<transport::HttpResponse> Endpoint::dispatch(const transport::HttpRequest& r
     path_known = true;
     if (r.method == request.method()) co_return co_await r.handler(request, info);
   }
+  bool readable = request.method() == http::verb::get || request.method() == http::verb::head;
+  if (!path_known && readable) {
+    for (const StaticMount& m : static_mounts_) {
+      if (m.mount == "/") co_return co_await m.files->serve(request, info.path);
+      if (!info.path.starts_with(m.mount)) continue;
+      std::string_view below = info.path.substr(m.mount.size());
+      if (below.empty()) below = "/";  // "/docs" is served as "/docs/"
+      if (below.front() == '/') co_return co_await m.files->serve(request, below);
+    }
+  }
   co_return transport::make_response(request, path_known ? 405 : 404, path_known ? "method not allowed\n" : "not found\n");
+}
+
+cluster::Bus* Endpoint::bus() noexcept { return cluster_ ? &cluster_->bus() : nullptr; }
+
+const cluster::NodeId* Endpoint::node_id() const noexcept { return cluster_ ? &cluster_->self() : nullptr; }
+
+std::unique_ptr<cluster::ClusterNode> Endpoint::make_cluster_node() {
+  if (config_.redis_url.empty()) return nullptr;
+  auto url = cluster::parse_redis_url(config_.redis_url);
+  if (!url) {
+    cluster_error_ = fmt::format("bad Redis URL '{}': {}", config_.redis_url, url.error().message());
+    return nullptr;
+  }
+  auto node = std::make_unique<cluster::ClusterNode>(loops_->at(0), *pubsub_, cluster::NodeId::make(config_.presence.node),
+                                                     std::move(*url));
+  metrics_->add_section([n = node.get()](std::string& out) { n->metrics().render(out); });
+  return node;
+}
+
+Task<boost::json::object> Endpoint::cluster_status() {
+  boost::json::array replicas;
+  if (replicas_) {
+    // The provider reads state owned by loop 0's side of the cluster layer.
+    auto fetch = [this](auto done) { done(replicas_()); };
+    replicas = co_await net::call_on<boost::json::array>(loops_->at(0), fetch);
+  }
+  if (cluster_) co_return cluster_->status(std::move(replicas));
+  co_return boost::json::object{
+      {"node", config_.presence.node}, {"incarnation", nullptr}, {"redis", nullptr}, {"replicas", std::move(replicas)}};
 }
 
 int Endpoint::run() {
   net::Loop& first = loops_->at(0);
+  if (!cluster_error_.empty()) {
+    log().critical("{}", cluster_error_);
+    return 2;
+  }
+  if (cluster_) {
+    // Before listening: a node that cannot reach Redis exits instead of serving alone.
+    std::string detail;
+    if (auto ec = cluster_->start(&detail)) {
+      log().critical("cannot reach Redis at {}: {}{}", config_.redis_url, ec.message(), detail.empty() ? "" : ": " + detail);
+      return 1;
+    }
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(config_.host, ec);
   if (ec) {

@@ -57,6 +57,18 @@ inline void sync_diff(ClientState& state, const ClientSide& joins, const ClientS
 
 inline ClientMeta client_meta(const Entry& e) { return ClientMeta{e.meta.phx_ref, to_json(e.meta)}; }
 
+// One replica's Diff as its clients receive it: one presence_diff per topic, applied to
+// each topic's client model.
+inline void apply_diff(std::map<std::string, ClientState>& views, const Diff& diff) {
+  for (const auto& [topic, td] : diff.by_topic()) {
+    ClientSide joins;
+    ClientSide leaves;
+    for (const Entry* e : td.joins) joins[e->key].push_back(client_meta(*e));
+    for (const Entry* e : td.leaves) leaves[e->key].push_back(client_meta(*e));
+    sync_diff(views[topic], joins, leaves);
+  }
+}
+
 // The topic's list as the client would receive it in presence_state, with each key's
 // metas sorted so it compares against a client state regardless of learning order.
 inline ClientState snapshot_of(const State& state, const std::string& topic) {
@@ -126,15 +138,7 @@ class Cluster {
   const std::vector<std::string>& topics() const { return topics_; }
 
   // Every Diff a replica reports goes to its clients' models, as presence_diff does.
-  void feed(int i, const Diff& diff) {
-    for (const auto& [topic, td] : diff.by_topic()) {
-      ClientSide joins;
-      ClientSide leaves;
-      for (const Entry* e : td.joins) joins[e->key].push_back(client_meta(*e));
-      for (const Entry* e : td.leaves) leaves[e->key].push_back(client_meta(*e));
-      sync_diff(views_[i][topic], joins, leaves);
-    }
-  }
+  void feed(int i, const Diff& diff) { apply_diff(views_[i], diff); }
 
   // Broadcast i's pending delta; `delivered(j)` says whether j receives it.
   template <class Delivered>
