@@ -9,6 +9,7 @@
 #include "json_writer.h"
 #include "proc_stats.h"
 #include "pump.h"
+#include "run_support.h"
 #include "worker_args.h"
 
 namespace roost::bench {
@@ -28,11 +29,7 @@ void add_rss(JsonObject& j, std::string_view key, const std::optional<std::int64
 }  // namespace
 
 int run_connections(const Options& o) {
-  const std::uint64_t fd_limit = raise_open_file_limit();
-  const std::size_t per_process = (o.connections + o.processes - 1) / o.processes;
-  if (per_process + 64 > fd_limit)
-    return fail("each process would hold " + std::to_string(per_process) + " sockets but may open only " +
-                std::to_string(fd_limit) + " files: raise --processes");
+  if (auto budget = open_file_budget_error(o.connections, o.processes); !budget.empty()) return fail(budget);
   if (o.server_pid > 0 && !rss_kb(o.server_pid)) return fail("cannot read /proc/" + std::to_string(o.server_pid) + "/status");
 
   const auto rss_before = o.server_pid > 0 ? rss_kb(o.server_pid) : std::nullopt;
@@ -74,6 +71,7 @@ int run_connections(const Options& o) {
 
   JsonObject j;
   j.add("mode", "connections")
+      .add("protocol", protocol_name(o.protocol))
       .add("connections", static_cast<std::uint64_t>(o.connections))
       .add("topics", static_cast<std::uint64_t>(o.topics))
       .add("processes", static_cast<std::uint64_t>(o.processes))

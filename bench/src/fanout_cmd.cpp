@@ -4,6 +4,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <algorithm>
 #include <cstdio>
 
 #include "child_set.h"
@@ -14,6 +15,7 @@
 #include "proc_stats.h"
 #include "publisher.h"
 #include "pump.h"
+#include "run_support.h"
 #include "target.h"
 #include "worker_args.h"
 
@@ -26,29 +28,27 @@ int fail(const std::string& message) {
   return 1;
 }
 
-struct CpuSample {
-  double server = 0, client = 0;
-  HostCpu host;
+// What the sweep needs of a step to tell whether the server saturated.
+struct StepResult {
+  double deliveries_per_s = 0;
+  double p99_ms = 0;
+  std::int64_t missing = 0;
 };
 
-CpuSample sample_cpu(const Options& o, const ChildSet& workers) {
-  CpuSample s;
-  s.host = host_cpu();
-  if (o.server_pid > 0) s.server = cpu_seconds(o.server_pid).value_or(0);
-  s.client = cpu_seconds(::getpid()).value_or(0);
-  for (pid_t pid : workers.pids()) s.client += cpu_seconds(pid).value_or(0);
-  return s;
+// Saturation (with --saturation-p99-ms): the throughput stopped growing, the latency exploded,
+// or deliveries were lost or still missing after the drain.
+bool saturated(const StepResult& r, double best_before, double p99_limit_ms) {
+  return r.deliveries_per_s < best_before * 1.05 || r.p99_ms > p99_limit_ms || r.missing > 0;
 }
-
-double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 class FanoutRun {
  public:
   FanoutRun(const Options& o, boost::asio::io_context& io, ChildSet& workers, Publisher& pub, std::uint64_t subscribers)
       : o_(o), io_(io), workers_(workers), pub_(pub), subscribers_(subscribers) {}
 
-  // One rate step; prints its JSON line. Non-zero on a failure that ends the run.
-  int step(double rate) {
+  // One rate step; prints its JSON line (`saturated`: null unless the sweep watches for it).
+  // Non-zero on a failure that ends the run.
+  int step(double rate, double best_before, StepResult& result) {
     const std::int64_t start = mono_ns() + 200'000'000;
     const std::int64_t window_start = start + seconds_to_ns(o_.warmup_seconds);
     const std::int64_t window_end = start + seconds_to_ns(o_.duration_seconds);
@@ -56,65 +56,39 @@ class FanoutRun {
     workers_.send_all(LineBuilder("window").add_signed("start", window_start).add_signed("end", window_end).text());
     pub_.run(rate, start, window_end, window_start, window_end);
     pump_to(io_, window_start);
-    const CpuSample cpu0 = sample_cpu(o_, workers_);
+    const CpuSample cpu0 = sample_cpu(o_.server_pids, workers_);
     pump_to(io_, window_end);
-    const CpuSample cpu1 = sample_cpu(o_, workers_);
+    const CpuSample cpu1 = sample_cpu(o_.server_pids, workers_);
     if (pub_.failed()) return fail(pub_.failure_text());
 
     const PublishStats& ps = pub_.stats();
     const std::uint64_t expected = ps.sent_in * subscribers_;
     std::string error;
-    // Late deliveries: wait until all arrived, nothing arrived for a second, or the bound.
-    std::uint64_t last = 0;
-    std::int64_t last_growth = mono_ns();
-    const std::int64_t drain_deadline = window_end + seconds_to_ns(o_.drain_seconds);
-    while (true) {
-      workers_.send_all("count\n");
-      auto counts = workers_.collect("count", mono_ns() + seconds_to_ns(10), error);
-      if (!counts) return fail(error);
-      const std::uint64_t got = sum_field(*counts, "sent_in");
-      const std::int64_t now = mono_ns();
-      if (got >= expected || now >= drain_deadline) break;
-      if (got > last) {
-        last = got;
-        last_growth = now;
-      } else if (now - last_growth > 1'000'000'000) {
-        break;
-      }
-      pump_for(io_, 0.1);
-    }
-    const double drain_s = static_cast<double>(mono_ns() - window_end) / 1e9;
-    workers_.send_all("report\n");
-    auto reports = workers_.collect("report", mono_ns() + seconds_to_ns(10), error);
-    if (!reports) return fail(error);
-
+    const auto drain_s = drain_deliveries(
+        io_, workers_, window_end, o_.drain_seconds, [expected](const auto&) { return expected; },
+        [](const auto& counts) { return sum_field(counts, "sent_in"); }, error);
+    if (!drain_s) return fail(error);
     Histogram latency;
-    for (const auto& r : *reports) {
-      Histogram h;
-      if (!h.decode(r.str("hist"))) return fail("malformed histogram from a worker");
-      latency.merge(h);
-    }
+    const auto reports = collect_reports(workers_, latency, error);
+    if (!reports) return fail(error);
     const std::uint64_t received = sum_field(*reports, "sent_in");
     const std::uint64_t in_window = sum_field(*reports, "recv_in");
-    const double server_cpu = cpu1.server - cpu0.server;
-    const double client_cpu = cpu1.client - cpu0.client;
-    const double host_busy = cpu1.host.busy - cpu0.host.busy;
-    const double host_cores = (cpu1.host.total - cpu0.host.total) / window_s;
+    const DeliveryCpu cpu = cpu_between(cpu0, cpu1, o_.server_pid > 0, window_s, in_window);
 
-    JsonObject lat;
-    lat.add("p50", ms(latency.percentile(0.50)))
-        .add("p90", ms(latency.percentile(0.90)))
-        .add("p99", ms(latency.percentile(0.99)))
-        .add("p99_9", ms(latency.percentile(0.999)))
-        .add("max", ms(latency.max()))
-        .add("mean", latency.mean() / 1e6);
     JsonObject errors;
     for (const char* key : {"dropped_after_join", "server_closes", "channel_errors"})
       errors.add(key, sum_field(*reports, key));
     errors.add("publisher_acks_error", ps.acks_error).add("no_timestamp", sum_field(*reports, "no_time"));
 
+    const DeliveryCounts counts{expected, received, in_window, window_s, *drain_s};
+    result.deliveries_per_s = counts.per_second();
+    result.p99_ms = ms(latency.percentile(0.99));
+    result.missing = counts.missing();
+
     JsonObject j;
     j.add("mode", "fanout")
+        .add("protocol", protocol_name(o_.protocol))
+        .add("servers", static_cast<std::uint64_t>(o_.ports.size()))
         .add("subscribers", subscribers_)
         .add("subscribers_live", sum_field(*reports, "live"))
         .add("processes", static_cast<std::uint64_t>(o_.processes))
@@ -125,27 +99,17 @@ class FanoutRun {
         .add("publishes", ps.sent)
         .add("publishes_in_window", ps.sent_in)
         .add("rate_achieved", static_cast<double>(ps.sent_in) / window_s)
-        .add("publisher_max_burst", ps.max_burst)
-        .add("expected_deliveries", expected)
-        .add("received_deliveries", received)
-        .add("missing_deliveries", static_cast<std::int64_t>(expected) - static_cast<std::int64_t>(received))
-        .add("deliveries_per_s", static_cast<double>(in_window) / window_s)
-        .add("drain_s", drain_s)
-        .add("latency_ms", lat);
-    const DeliveryCpu cpu{o_.server_pid > 0, server_cpu, client_cpu, host_busy, host_cores, window_s, in_window};
+        .add("publisher_max_burst", ps.max_burst);
+    add_deliveries(j, counts, latency);
     add_delivery_cpu(j, cpu);
     j.add("errors", errors);
+    if (o_.saturation_p99_ms > 0) j.add("saturated", saturated(result, best_before, o_.saturation_p99_ms));
+    else j.add_null("saturated");
     std::printf("%s\n", j.str().c_str());
     std::fflush(stdout);
 
-    std::fprintf(stderr,
-                 "fanout rate %g/s (achieved %.1f): %.0f deliveries/s, %llu/%llu received, p50 %.2f p99 %.2f max "
-                 "%.2f ms, server %.2f cores (%.2f us/delivery), client %.2f cores, machine %.2f of %.0f cores busy\n",
-                 rate, static_cast<double>(ps.sent_in) / window_s, static_cast<double>(in_window) / window_s,
-                 static_cast<unsigned long long>(received), static_cast<unsigned long long>(expected),
-                 ms(latency.percentile(0.5)), ms(latency.percentile(0.99)), ms(latency.max()), server_cpu / window_s,
-                 cpu.server_us_per_delivery(), client_cpu / window_s,
-                 host_busy / window_s, host_cores);
+    std::fprintf(stderr, "fanout rate %g/s (achieved %.1f): %s\n", rate, static_cast<double>(ps.sent_in) / window_s,
+                 describe_deliveries(counts, latency, cpu).c_str());
     return 0;
   }
 
@@ -160,14 +124,10 @@ class FanoutRun {
 }  // namespace
 
 int run_fanout(const Options& o) {
-  const std::uint64_t fd_limit = raise_open_file_limit();
-  const std::size_t per_process = (o.subscribers + o.processes - 1) / o.processes;
-  if (per_process + 64 > fd_limit)
-    return fail("each process would hold " + std::to_string(per_process) + " sockets but may open only " +
-                std::to_string(fd_limit) + " files: raise --processes");
-  std::string error;
-  auto target = make_target(o, error);
-  if (!target) return fail(error);
+  std::string error = open_file_budget_error(o.subscribers, o.processes);
+  if (!error.empty()) return fail(error);
+  auto targets = make_targets(o, error);
+  if (!targets) return fail(error);
 
   boost::asio::io_context io(1);
   auto guard = boost::asio::make_work_guard(io);
@@ -184,7 +144,9 @@ int run_fanout(const Options& o) {
                  static_cast<unsigned long long>(subscribers), o.subscribers);
   if (subscribers == 0) return fail("no subscriber joined");
 
-  Publisher pub(io, *target, o.topic, o.payload_bytes);
+  // The publisher talks to the first server; with several (a cluster), the others get its
+  // shouts through the cluster.
+  Publisher pub(io, targets->front(), o.protocol, o.topic, o.payload_bytes);
   pub.start(o.sources.empty() ? nullptr : &o.sources.front());
   if (!pump_until(io, [&] { return pub.joined() || pub.failed(); }, mono_ns() + seconds_to_ns(10)))
     return fail("the publisher did not join within 10 s");
@@ -192,9 +154,16 @@ int run_fanout(const Options& o) {
   pump_for(io, 1.0);
 
   FanoutRun run(o, io, workers, pub, subscribers);
+  double best = 0;
   for (std::size_t i = 0; i < o.rates.size(); ++i) {
     if (i > 0) pump_for(io, 1.0);
-    if (const int rc = run.step(o.rates[i]); rc != 0) return rc;
+    StepResult r;
+    if (const int rc = run.step(o.rates[i], best, r); rc != 0) return rc;
+    if (o.saturation_p99_ms > 0 && saturated(r, best, o.saturation_p99_ms)) {
+      std::fprintf(stderr, "roost-bench fanout: saturated at %g/s; the sweep stops here\n", o.rates[i]);
+      break;
+    }
+    best = std::max(best, r.deliveries_per_s);
   }
   pub.close();
   pump_for(io, 0.2);

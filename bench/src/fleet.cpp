@@ -1,7 +1,5 @@
 #include "fleet.h"
 
-#include <chrono>
-
 #include "control_lines.h"
 #include "phx_frames.h"
 
@@ -33,62 +31,22 @@ void add_fleet_counters(LineBuilder& b, const FleetCounters& c, std::size_t live
       .add("channel_errors", c.channel_errors);
 }
 
-namespace {
-constexpr std::chrono::seconds kHeartbeatEvery{30};
-}
-
 Fleet::Fleet(boost::asio::io_context& io, Config config)
-    : io_(io), config_(std::move(config)), heartbeat_timer_(io) {
-  clients_.reserve(config_.count);
-  state_.assign(config_.count, kPending);
-}
-
-Fleet::~Fleet() { heartbeat_timer_.cancel(); }
+    : config_(std::move(config)),
+      wire_(make_wire(config_.protocol)),
+      dialer_(io, config_.dial, *this),
+      state_(config_.dial.count, kPending),
+      refs_(config_.dial.count, 1) {}
 
 std::string Fleet::topic_of(std::size_t local) const {
-  if (config_.topics <= 1) return config_.topic;
-  return config_.topic + ":" + std::to_string((config_.first_index + local) % config_.topics);
+  if (config_.topics == 0) return config_.topic;
+  return config_.topic + config_.separator + std::to_string(global(local) % config_.topics);
 }
 
 void Fleet::start(std::function<void()> on_settled) {
-  on_settled_ = std::move(on_settled);
-  for (std::size_t i = 0; i < config_.concurrency && launched_ < config_.count; ++i) launch_next();
-  if (config_.count == 0) settle_one();
-  heartbeat_timer_.expires_after(kHeartbeatEvery);
-  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) heartbeat();
-  });
-}
-
-void Fleet::launch_next() {
-  const std::size_t local = launched_++;
-  ++in_flight_;
-  clients_.push_back(std::make_unique<WsClient>(io_, *this, static_cast<std::uint32_t>(local)));
-  const auto* source = config_.sources.empty()
-                           ? nullptr
-                           : &config_.sources[(config_.first_index + local) % config_.sources.size()];
-  clients_.back()->start(config_.target, source);
-}
-
-void Fleet::settle_one() {
-  if (in_flight_ > 0) --in_flight_;
-  if (launched_ < config_.count) return launch_next();
-  if (in_flight_ == 0 && !settled_) {
-    settled_ = true;
-    if (on_settled_) on_settled_();
-  }
-}
-
-void Fleet::heartbeat() {
-  for (auto& c : clients_) {
-    if (!c->is_open() || state_[c->id()] != kJoined) continue;
-    scratch_.clear();
-    append_heartbeat(scratch_, ++heartbeat_ref_ + 1);  // refs from 2: "1" is the join
-    c->send_text(scratch_);
-  }
-  heartbeat_timer_.expires_after(kHeartbeatEvery);
-  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) heartbeat();
+  dialer_.start(std::move(on_settled));
+  dialer_.keep_alive([this](WsClient& c) {
+    if (state_[c.id()] == kJoined) wire_->keep_alive(c, ++keep_alive_ref_);
   });
 }
 
@@ -99,66 +57,72 @@ void Fleet::set_window(std::int64_t start_ns, std::int64_t end_ns) {
   stats_.latency_ns.clear();
 }
 
-void Fleet::close_all() {
-  for (auto& c : clients_) c->close();
-}
-
-void Fleet::abort_all() {
-  for (auto& c : clients_) c->abort();
+bool Fleet::shout(std::size_t local, std::int64_t send_ns) {
+  if (local >= dialer_.size() || state_[local] != kJoined) return false;
+  WsClient& c = dialer_.client(local);
+  if (!c.is_open()) return false;
+  wire_->send_shout(c, topic_of(local), ++refs_[local], send_ns, {});
+  return true;
 }
 
 FleetCounters Fleet::counters() const {
   FleetCounters out = counters_;
-  for (const auto& c : clients_) out.pings += c->pings();
+  const DialFailures& f = dialer_.failures();
+  out.failed_connect = f.connect;
+  out.failed_handshake = f.handshake;
+  out.failed_other = f.other;
+  out.pings = dialer_.pings();
   return out;
 }
 
 void Fleet::on_open(WsClient& c) {
-  ++live_;
-  scratch_.clear();
-  append_join(scratch_, topic_of(c.id()));
-  c.send_text(scratch_);
+  dialer_.opened();
+  if (wire_->opened(c)) wire_->join(c, topic_of(c.id()));
 }
 
 void Fleet::on_text(WsClient& c, std::string_view text, std::int64_t recv_ns) {
-  FrameHead head;
-  if (!scan_head(text, head)) return;
-  if (head.event == "shout") {
-    record_delivery(stats_, head.payload, recv_ns);
-    return;
-  }
-  if (head.event == "phx_reply") {
-    if (head.ref != kJoinRef || state_[c.id()] != kPending) return;  // heartbeat replies
-    if (reply_ok(head.payload)) {
-      state_[c.id()] = kJoined;
-      ++counters_.joined;
-    } else {
-      state_[c.id()] = kDone;
-      ++counters_.join_refused;
-      c.close();
+  const Inbound in = wire_->received(c, text);
+  switch (in.kind) {
+    case Inbound::Kind::shout:
+      record_delivery(stats_, in.payload, recv_ns);
+      return;
+    case Inbound::Kind::ready:
+      if (state_[c.id()] == kPending) wire_->join(c, topic_of(c.id()));
+      return;
+    case Inbound::Kind::reply: {
+      auto& state = state_[c.id()];
+      if (in.ref != kJoinRef) {  // the reply to one of our shouts
+        ++(in.ok ? counters_.acks_ok : counters_.acks_error);
+        return;
+      }
+      if (state != kPending) return;
+      if (in.ok) {
+        state = kJoined;
+        ++counters_.joined;
+      } else {
+        state = kDone;
+        ++counters_.join_refused;
+        c.close();
+      }
+      dialer_.settled();
+      return;
     }
-    settle_one();
-    return;
+    case Inbound::Kind::channel_error:
+      ++counters_.channel_errors;
+      return;
+    case Inbound::Kind::other:
+      return;
   }
-  if (head.event == "phx_error" || head.event == "phx_close") ++counters_.channel_errors;
 }
 
 void Fleet::on_closed(WsClient& c, Failure why) {
   if (why == Failure::server_close) ++counters_.server_closes;
-  if (c.was_opened() && live_ > 0) --live_;
+  dialer_.closed(c);
   auto& state = state_[c.id()];
   if (state == kJoined && why != Failure::none) ++counters_.dropped_after_join;
-  if (state != kPending) {
-    state = kDone;
-    return;
-  }
+  const bool pending = state == kPending;
   state = kDone;
-  switch (why) {
-    case Failure::connect: ++counters_.failed_connect; break;
-    case Failure::handshake: ++counters_.failed_handshake; break;
-    default: ++counters_.failed_other; break;
-  }
-  settle_one();
+  if (pending) dialer_.failed(why);
 }
 
 }  // namespace roost::bench

@@ -1,14 +1,14 @@
-// Role: one process's share of the benchmark connections. Opens them with a bounded number
-// of attempts in flight, joins each to its topic, keeps them alive with Phoenix heartbeats
-// every 30 s, and counts what they receive: join results, disconnects by cause, and shout
+// Role: one process's share of the benchmark's joined clients (connections, fanout
+// subscribers, rooms members). Opens them through a Dialer, joins each to its topic in the
+// fleet's protocol (Phoenix or Socket.IO, behind WireProtocol), keeps them alive, and counts
+// what they receive: join results, disconnects by cause, replies to their own shouts, and shout
 // deliveries (latency = receive time − the "t" send time in the payload) inside the current
-// measurement window.
-// Thread affinity: the single thread running the io_context. Ownership: owns its connections;
-// must be destroyed before the io_context.
+// measurement window. Senders (the rooms scenario) send through shout().
+// Thread affinity: the single thread running the io_context. Ownership: owns its connections
+// and its protocol; must be destroyed before the io_context.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,21 +16,24 @@
 #include <string_view>
 #include <vector>
 
+#include "dialer.h"
 #include "histogram.h"
+#include "wire_protocol.h"
 #include "ws_client.h"
 
 namespace roost::bench {
 
 struct FleetCounters {
   std::uint64_t joined = 0;
-  std::uint64_t join_refused = 0;       // phx_reply with an error status
+  std::uint64_t join_refused = 0;       // a refused join (phx_reply error, Socket.IO connect error)
   std::uint64_t failed_connect = 0;     // before the join reply: TCP connect
   std::uint64_t failed_handshake = 0;   // before the join reply: HTTP upgrade
   std::uint64_t failed_other = 0;       // before the join reply: anything else
   std::uint64_t dropped_after_join = 0; // joined, then closed by the server or an I/O error
   std::uint64_t server_closes = 0;      // close frames received (any time)
-  std::uint64_t channel_errors = 0;     // phx_error / phx_close pushed to a joined channel
+  std::uint64_t channel_errors = 0;     // the server dropped a joined channel
   std::uint64_t pings = 0;              // server pings answered
+  std::uint64_t acks_ok = 0, acks_error = 0;  // replies to our own shouts
 };
 
 class LineBuilder;
@@ -53,28 +56,31 @@ void record_delivery(DeliveryStats& stats, std::string_view payload, std::int64_
 class Fleet final : public WsClient::Listener {
  public:
   struct Config {
-    UpgradeTarget target;
-    std::vector<boost::asio::ip::address_v4> sources;  // empty: no bind
+    Dialer::Config dial;  // where, from where, which slice of the clients, how many at once
+    ProtocolKind protocol = ProtocolKind::phoenix;
     std::string topic;
-    std::size_t topics = 1;       // > 1: topic ":" (global index % topics)
-    std::size_t first_index = 0;  // global index of this fleet's first connection
-    std::size_t count = 0;
-    std::size_t concurrency = 200;
+    std::size_t topics = 0;        // 0: every client joins `topic`; else topic + separator + (global index % topics)
+    std::string separator = ":";
   };
 
   Fleet(boost::asio::io_context& io, Config config);
-  ~Fleet();
 
   // Starts connecting; `on_settled` runs once every connection has joined or failed.
   void start(std::function<void()> on_settled);
   // Starts a new measurement window, clearing the delivery statistics.
   void set_window(std::int64_t start_ns, std::int64_t end_ns);
   // Closing handshake on every open connection.
-  void close_all();
+  void close_all() { dialer_.close_all(); }
   // Drops whatever is still connected.
-  void abort_all();
+  void abort_all() { dialer_.abort_all(); }
 
-  std::size_t live() const noexcept { return live_; }
+  // Sends a shout stamped `send_ns` from client `local` to its topic; false if it is not joined.
+  bool shout(std::size_t local, std::int64_t send_ns);
+  std::size_t count() const noexcept { return dialer_.count(); }
+  std::size_t global(std::size_t local) const noexcept { return dialer_.global(local); }
+  std::string topic_of(std::size_t local) const;
+
+  std::size_t live() const noexcept { return dialer_.live(); }
   FleetCounters counters() const;
   const DeliveryStats& deliveries() const noexcept { return stats_; }
 
@@ -83,22 +89,14 @@ class Fleet final : public WsClient::Listener {
   void on_closed(WsClient& c, Failure why) override;
 
  private:
-  std::string topic_of(std::size_t local) const;
-  void launch_next();
-  void settle_one();
-  void heartbeat();
-
-  boost::asio::io_context& io_;
-  Config config_;
-  std::vector<std::unique_ptr<WsClient>> clients_;
   enum : std::uint8_t { kPending, kJoined, kDone };
+
+  Config config_;
+  std::unique_ptr<WireProtocol> wire_;
+  Dialer dialer_;
   std::vector<std::uint8_t> state_;  // per local index
-  std::size_t launched_ = 0, in_flight_ = 0, live_ = 0;
-  bool settled_ = false;
-  std::function<void()> on_settled_;
-  boost::asio::steady_timer heartbeat_timer_;
-  std::uint64_t heartbeat_ref_ = 0;
-  std::string scratch_;
+  std::vector<std::uint64_t> refs_;  // per local index: the last message ref used ("1" is the join)
+  std::uint64_t keep_alive_ref_ = 1;
   FleetCounters counters_;
   DeliveryStats stats_;
 };

@@ -10,31 +10,39 @@ void append_join(std::string& out, std::string_view topic) {
   out += "\",\"phx_join\",{}]";
 }
 
-void append_heartbeat(std::string& out, std::uint64_t ref) {
+void append_decimal(std::string& out, std::int64_t value) {
   char num[24];
-  auto [end, ec] = std::to_chars(num, num + sizeof num, ref);
-  (void)ec;
-  out += "[null,\"";
+  auto [end, ec] = std::to_chars(num, num + sizeof num, value);
+  (void)ec;  // 24 characters hold any 64-bit integer
   out.append(num, end);
+}
+
+void append_heartbeat(std::string& out, std::uint64_t ref) {
+  out += "[null,\"";
+  append_decimal(out, static_cast<std::int64_t>(ref));
   out += "\",\"phoenix\",\"heartbeat\",{}]";
+}
+
+void append_shout_payload(std::string& out, std::int64_t send_ns, std::string_view pad) {
+  out += "{\"t\":";
+  append_decimal(out, send_ns);
+  if (!pad.empty()) {
+    out += ",\"pad\":\"";
+    out += pad;
+    out += '"';
+  }
+  out += '}';
 }
 
 void append_shout(std::string& out, std::string_view topic, std::uint64_t ref, std::int64_t send_ns,
                   std::string_view pad) {
-  char num[24];
   out += "[\"1\",\"";
-  auto [end, ec] = std::to_chars(num, num + sizeof num, ref);
-  out.append(num, end);
+  append_decimal(out, static_cast<std::int64_t>(ref));
   out += "\",\"";
   out += topic;
-  out += "\",\"shout\",{\"t\":";
-  auto [end2, ec2] = std::to_chars(num, num + sizeof num, send_ns);
-  (void)ec;
-  (void)ec2;
-  out.append(num, end2);
-  out += ",\"pad\":\"";
-  out += pad;
-  out += "\"}]";
+  out += "\",\"shout\",";
+  append_shout_payload(out, send_ns, pad);
+  out += ']';
 }
 
 std::size_t pad_for_payload(std::size_t payload_bytes) {

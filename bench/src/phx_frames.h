@@ -17,7 +17,11 @@ inline constexpr std::string_view kJoinRef = "1";
 
 void append_join(std::string& out, std::string_view topic);
 void append_heartbeat(std::string& out, std::uint64_t ref);
-// ["1","<ref>","<topic>","shout",{"t":<send_ns>,"pad":"<pad>"}]
+// The decimal digits of `value`.
+void append_decimal(std::string& out, std::int64_t value);
+// {"t":<send_ns>} or {"t":<send_ns>,"pad":"<pad>"}: the shout payload, in either protocol.
+void append_shout_payload(std::string& out, std::int64_t send_ns, std::string_view pad);
+// ["1","<ref>","<topic>","shout",{"t":<send_ns>,"pad":"<pad>"}] (no "pad" when it is empty)
 void append_shout(std::string& out, std::string_view topic, std::uint64_t ref, std::int64_t send_ns,
                   std::string_view pad);
 // Pad length that brings a shout payload to about `payload_bytes` bytes.

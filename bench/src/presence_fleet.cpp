@@ -1,6 +1,5 @@
 #include "presence_fleet.h"
 
-#include <charconv>
 #include <chrono>
 
 #include "clock.h"
@@ -10,57 +9,29 @@ namespace roost::bench {
 
 namespace {
 
-constexpr std::chrono::seconds kHeartbeatEvery{30};
-
 // ["1","1","<topic>","phx_join",{"name":"u<index>"}]
 void append_named_join(std::string& out, std::string_view topic, std::size_t index) {
-  char num[24];
-  auto [end, ec] = std::to_chars(num, num + sizeof num, index);
-  (void)ec;
   out += "[\"1\",\"1\",\"";
   out += topic;
   out += "\",\"phx_join\",{\"name\":\"u";
-  out.append(num, end);
+  append_decimal(out, static_cast<std::int64_t>(index));
   out += "\"}]";
 }
 
 }  // namespace
 
 PresenceFleet::PresenceFleet(boost::asio::io_context& io, Config config)
-    : io_(io), config_(std::move(config)), heartbeat_timer_(io) {
-  clients_.resize(config_.count);
-}
-
-PresenceFleet::~PresenceFleet() { heartbeat_timer_.cancel(); }
+    : config_(std::move(config)),
+      dialer_(io, config_.dial, *this),
+      clients_(config_.dial.count) {}
 
 void PresenceFleet::start(std::function<void()> on_opened) {
-  on_opened_ = std::move(on_opened);
-  for (std::size_t i = 0; i < config_.concurrency && launched_ < config_.count; ++i) launch_next();
-  if (config_.count == 0) settle_one();
-  heartbeat_timer_.expires_after(kHeartbeatEvery);
-  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) heartbeat();
+  dialer_.start(std::move(on_opened));
+  dialer_.keep_alive([this](WsClient& c) {
+    scratch_.clear();
+    append_heartbeat(scratch_, ++heartbeat_ref_);
+    c.send_text(scratch_);
   });
-}
-
-void PresenceFleet::launch_next() {
-  const std::size_t local = launched_++;
-  ++in_flight_;
-  auto& c = clients_[local];
-  c.ws = std::make_unique<WsClient>(io_, *this, static_cast<std::uint32_t>(local));
-  const auto* source = config_.sources.empty()
-                           ? nullptr
-                           : &config_.sources[(config_.first_index + local) % config_.sources.size()];
-  c.ws->start(config_.target, source);
-}
-
-void PresenceFleet::settle_one() {
-  if (in_flight_ > 0) --in_flight_;
-  if (launched_ < config_.count) return launch_next();
-  if (in_flight_ == 0 && !opened_all_) {
-    opened_all_ = true;
-    if (on_opened_) on_opened_();
-  }
 }
 
 void PresenceFleet::storm(std::int64_t go_ns, std::function<void()> on_complete) {
@@ -71,38 +42,19 @@ void PresenceFleet::storm(std::int64_t go_ns, std::function<void()> on_complete)
   // the server sees them as fast as the sockets deliver.
   for (std::size_t i = 0; i < clients_.size(); ++i) {
     auto& c = clients_[i];
-    if (c.phase != Phase::open || !c.ws->is_open()) continue;
+    if (c.phase != Phase::open || !dialer_.client(i).is_open()) continue;
     scratch_.clear();
-    append_named_join(scratch_, config_.topic, config_.first_index + i);
-    c.ws->send_text(scratch_);
+    append_named_join(scratch_, config_.topic, dialer_.global(i));
+    dialer_.client(i).send_text(scratch_);
     c.phase = Phase::joining;
   }
   counters_.last_join_sent_ns = mono_ns();
   check_all_complete();
 }
 
-void PresenceFleet::heartbeat() {
-  for (auto& c : clients_) {
-    if (!c.ws || !c.ws->is_open()) continue;
-    scratch_.clear();
-    append_heartbeat(scratch_, ++heartbeat_ref_ + 1);  // refs from 2: "1" is the join
-    c.ws->send_text(scratch_);
-  }
-  heartbeat_timer_.expires_after(kHeartbeatEvery);
-  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) heartbeat();
-  });
-}
+void PresenceFleet::close_all() { dialer_.close_all(); }
 
-void PresenceFleet::close_all() {
-  for (auto& c : clients_)
-    if (c.ws) c.ws->close();
-}
-
-void PresenceFleet::abort_all() {
-  for (auto& c : clients_)
-    if (c.ws) c.ws->abort();
-}
+void PresenceFleet::abort_all() { dialer_.abort_all(); }
 
 void PresenceFleet::check_complete(Client& c, std::int64_t now) {
   const bool full = c.has_state && c.view.keys() >= config_.expected_keys;
@@ -120,17 +72,17 @@ void PresenceFleet::check_complete(Client& c, std::int64_t now) {
 }
 
 void PresenceFleet::check_all_complete() {
-  if (!all_complete_ && on_complete_ && counters_.complete == config_.count) {
+  if (!all_complete_ && on_complete_ && counters_.complete == config_.dial.count) {
     all_complete_ = true;
     on_complete_();
   }
 }
 
 void PresenceFleet::on_open(WsClient& c) {
-  ++live_;
+  dialer_.opened();
   ++counters_.opened;
   clients_[c.id()].phase = Phase::open;
-  settle_one();
+  dialer_.settled();
 }
 
 void PresenceFleet::on_text(WsClient& ws, std::string_view text, std::int64_t recv_ns) {
@@ -198,18 +150,10 @@ void PresenceFleet::on_text(WsClient& ws, std::string_view text, std::int64_t re
 void PresenceFleet::on_closed(WsClient& ws, Failure why) {
   if (why == Failure::server_close) ++counters_.server_closes;
   Client& c = clients_[ws.id()];
-  if (ws.was_opened() && live_ > 0) --live_;
+  dialer_.closed(ws);
   const Phase phase = c.phase;
   c.phase = Phase::done;
-  if (phase == Phase::connecting) {
-    switch (why) {
-      case Failure::connect: ++counters_.failed_connect; break;
-      case Failure::handshake: ++counters_.failed_handshake; break;
-      default: ++counters_.failed_other; break;
-    }
-    settle_one();
-    return;
-  }
+  if (phase == Phase::connecting) return dialer_.failed(why);
   if (why != Failure::none) ++counters_.dropped;
 }
 
@@ -217,7 +161,7 @@ std::vector<PresenceFleet::Incomplete> PresenceFleet::incomplete() const {
   std::vector<Incomplete> out;
   for (std::size_t i = 0; i < clients_.size(); ++i)
     if (!clients_[i].complete || clients_[i].view.keys() < config_.expected_keys)
-      out.push_back({config_.first_index + i, clients_[i].view.keys(), clients_[i].has_state});
+      out.push_back({dialer_.global(i), clients_[i].view.keys(), clients_[i].has_state});
   return out;
 }
 

@@ -4,19 +4,20 @@
 // list as the JS client does (presence.md §5): diffs that arrive before its presence_state
 // are buffered and applied after it. A client is complete once its list holds `expected_keys`
 // keys; the fleet records when each client got there and counts the presence traffic.
-// Heartbeats every 30 s keep the connections inside the server's idle timeout.
+// Opening goes through a Dialer, which also sends the heartbeats that keep the connections
+// inside the server's idle timeout. Phoenix only: Socket.IO has no presence.
 // Thread affinity: the single thread running the io_context. Ownership: owns its connections
 // and their views; must be destroyed before the io_context.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dialer.h"
 #include "histogram.h"
 #include "presence_view.h"
 #include "ws_client.h"
@@ -25,7 +26,6 @@ namespace roost::bench {
 
 struct StormCounters {
   std::uint64_t opened = 0, joined = 0, join_refused = 0;
-  std::uint64_t failed_connect = 0, failed_handshake = 0, failed_other = 0;
   std::uint64_t dropped = 0;         // lost after opening (server close or I/O error)
   std::uint64_t server_closes = 0;   // close frames received
   std::uint64_t channel_errors = 0;  // phx_error / phx_close for the topic
@@ -45,17 +45,12 @@ struct StormCounters {
 class PresenceFleet final : public WsClient::Listener {
  public:
   struct Config {
-    UpgradeTarget target;
-    std::vector<boost::asio::ip::address_v4> sources;  // empty: no bind
+    Dialer::Config dial;  // where, from where, which slice of the clients, how many at once
     std::string topic;
-    std::size_t first_index = 0;  // global index of this fleet's first client
-    std::size_t count = 0;
-    std::size_t concurrency = 200;
     std::size_t expected_keys = 0;  // every client of every process
   };
 
   PresenceFleet(boost::asio::io_context& io, Config config);
-  ~PresenceFleet();
 
   // Opens the connections; `on_opened` runs once every one is open or has failed.
   void start(std::function<void()> on_opened);
@@ -65,8 +60,10 @@ class PresenceFleet final : public WsClient::Listener {
   void close_all();
   void abort_all();
 
-  std::size_t live() const noexcept { return live_; }
+  std::size_t live() const noexcept { return dialer_.live(); }
   const StormCounters& counters() const noexcept { return counters_; }
+  // Connections that never opened, by cause.
+  const DialFailures& failures() const noexcept { return dialer_.failures(); }
   // Time from go to completion, per complete client.
   const Histogram& complete_after_go() const noexcept { return complete_hist_; }
 
@@ -90,7 +87,6 @@ class PresenceFleet final : public WsClient::Listener {
  private:
   enum class Phase : std::uint8_t { connecting, open, joining, joined, done };
   struct Client {
-    std::unique_ptr<WsClient> ws;
     Phase phase = Phase::connecting;
     bool has_state = false;
     bool complete = false;
@@ -99,21 +95,16 @@ class PresenceFleet final : public WsClient::Listener {
     std::vector<PresenceDiff> pending;  // diffs received before presence_state
   };
 
-  void launch_next();
-  void settle_one();
-  void heartbeat();
   void check_complete(Client& c, std::int64_t now);
   void check_all_complete();
 
-  boost::asio::io_context& io_;
   Config config_;
+  Dialer dialer_;
   std::vector<Client> clients_;
-  std::size_t launched_ = 0, in_flight_ = 0, live_ = 0;
-  bool opened_all_ = false, all_complete_ = false;
-  std::function<void()> on_opened_, on_complete_;
+  bool all_complete_ = false;
+  std::function<void()> on_complete_;
   std::int64_t go_ns_ = 0;
-  boost::asio::steady_timer heartbeat_timer_;
-  std::uint64_t heartbeat_ref_ = 0;
+  std::uint64_t heartbeat_ref_ = 1;  // refs from 2: "1" is the join
   std::string scratch_;
   Interner keys_, refs_;
   PresenceDiff diff_;

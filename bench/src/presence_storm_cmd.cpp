@@ -20,6 +20,7 @@
 #include "json_writer.h"
 #include "proc_stats.h"
 #include "pump.h"
+#include "run_support.h"
 #include "worker_args.h"
 
 namespace roost::bench {
@@ -51,20 +52,6 @@ std::optional<std::string> cmdline(pid_t pid) {
   for (char& ch : text)
     if (ch == '\0') ch = ' ';
   return text;
-}
-
-struct CpuSample {
-  double server = 0, client = 0;
-  HostCpu host;
-};
-
-CpuSample sample_cpu(const Options& o, const ChildSet& workers) {
-  CpuSample s;
-  s.host = host_cpu();
-  if (o.server_pid > 0) s.server = cpu_seconds(o.server_pid).value_or(0);
-  s.client = cpu_seconds(::getpid()).value_or(0);
-  for (pid_t pid : workers.pids()) s.client += cpu_seconds(pid).value_or(0);
-  return s;
 }
 
 // Samples the server's VmRSS every 50 ms while the storm runs, keeping the highest.
@@ -107,11 +94,7 @@ void add_opt(JsonObject& j, std::string_view key, const std::optional<std::int64
 int run_presence_storm(const Options& o) {
   const std::size_t n = o.connections;
   if (n == 0) return fail("--clients must be positive");
-  const std::uint64_t fd_limit = raise_open_file_limit();
-  const std::size_t per_process = (n + o.processes - 1) / o.processes;
-  if (per_process + 64 > fd_limit)
-    return fail("each process would hold " + std::to_string(per_process) + " sockets but may open only " +
-                std::to_string(fd_limit) + " files: raise --processes");
+  if (auto budget = open_file_budget_error(n, o.processes); !budget.empty()) return fail(budget);
   if (o.server_pid > 0 && !rss_kb(o.server_pid)) return fail("cannot read /proc/" + std::to_string(o.server_pid) + "/status");
   const auto server_cmdline = o.server_pid > 0 ? cmdline(o.server_pid) : std::nullopt;
 
@@ -137,13 +120,13 @@ int run_presence_storm(const Options& o) {
 
   const auto rss_before = o.server_pid > 0 ? rss_kb(o.server_pid) : std::nullopt;
   RssSampler rss(io, o.server_pid);
-  const CpuSample cpu0 = sample_cpu(o, workers);
+  const CpuSample cpu0 = sample_cpu(o.server_pids, workers);
   const std::int64_t t_go = mono_ns();
   workers.send_all(LineBuilder("go").add_signed("start", t_go).text());
   const std::int64_t deadline = t_go + seconds_to_ns(o.timeout_seconds);
   const bool all_complete = workers.collect("complete", deadline, error).has_value();
   if (!all_complete && mono_ns() < deadline) return fail(error);  // a worker died
-  const CpuSample cpu1 = sample_cpu(o, workers);
+  const CpuSample cpu1 = sample_cpu(o.server_pids, workers);
 
   // Presence frames may still be on their way after the last list completed (diffs already
   // reflected in a snapshot, say): count until nothing arrived for a second, at most 10 s.
@@ -164,7 +147,7 @@ int run_presence_storm(const Options& o) {
     }
     pump_for(io, 0.1);
   }
-  const CpuSample cpu2 = sample_cpu(o, workers);
+  const CpuSample cpu2 = sample_cpu(o.server_pids, workers);
   const std::int64_t t_cpu2 = mono_ns();
   const auto rss_peak = rss.peak();
   const auto hwm = o.server_pid > 0 ? hwm_kb(o.server_pid) : std::nullopt;

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "control_lines.h"
+#include "worker_args.h"
 #include "worker_shell.h"
 #include "presence_fleet.h"
 
@@ -19,19 +20,15 @@ constexpr std::size_t kIncompleteListed = 20;
 
 class PresenceWorker : public WorkerShell<PresenceWorker, PresenceFleet> {
  public:
-  PresenceWorker(asio::io_context& io, const Options& o, UpgradeTarget target)
-      : WorkerShell(io, o, fleet_config(o, std::move(target))) {}
+  PresenceWorker(asio::io_context& io, const Options& o, Targets targets)
+      : WorkerShell(io, o, fleet_config(o, std::move(targets))) {}
 
  private:
   friend class WorkerShell<PresenceWorker, PresenceFleet>;
-  static PresenceFleet::Config fleet_config(const Options& o, UpgradeTarget target) {
+  static PresenceFleet::Config fleet_config(const Options& o, Targets targets) {
     PresenceFleet::Config c;
-    c.target = std::move(target);
-    c.sources = o.sources;
+    c.dial = dial_config(o, std::move(targets));
     c.topic = o.topic;
-    c.first_index = o.connections * o.worker_index / o.worker_count;
-    c.count = o.connections * (o.worker_index + 1) / o.worker_count - c.first_index;
-    c.concurrency = o.concurrency;
     c.expected_keys = o.connections;
     return c;
   }
@@ -43,9 +40,9 @@ class PresenceWorker : public WorkerShell<PresenceWorker, PresenceFleet> {
         .add("live", fleet_.live())
         .add("joined", c.joined)
         .add("join_refused", c.join_refused)
-        .add("failed_connect", c.failed_connect)
-        .add("failed_handshake", c.failed_handshake)
-        .add("failed_other", c.failed_other)
+        .add("failed_connect", fleet_.failures().connect)
+        .add("failed_handshake", fleet_.failures().handshake)
+        .add("failed_other", fleet_.failures().other)
         .add("dropped", c.dropped)
         .add("server_closes", c.server_closes)
         .add("channel_errors", c.channel_errors)

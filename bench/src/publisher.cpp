@@ -12,9 +12,13 @@ namespace {
 constexpr std::uint64_t kMaxBurst = 10'000;
 }
 
-Publisher::Publisher(boost::asio::io_context& io, const UpgradeTarget& target, std::string topic,
-                     std::size_t payload_bytes)
-    : client_(io, *this, 0), target_(target), topic_(std::move(topic)), pad_(pad_for_payload(payload_bytes), 'x'),
+Publisher::Publisher(boost::asio::io_context& io, const UpgradeTarget& target, ProtocolKind protocol,
+                     std::string topic, std::size_t payload_bytes)
+    : client_(io, *this, 0),
+      target_(target),
+      wire_(make_wire(protocol)),
+      topic_(std::move(topic)),
+      pad_(pad_for_payload(payload_bytes), 'x'),
       timer_(io) {}
 
 void Publisher::start(const boost::asio::ip::address_v4* source) { client_.start(target_, source); }
@@ -25,23 +29,21 @@ std::string Publisher::failure_text() const {
 }
 
 void Publisher::on_open(WsClient& c) {
-  frame_.clear();
-  append_join(frame_, topic_);
-  c.send_text(frame_);
+  if (wire_->opened(c)) wire_->join(c, topic_);
 }
 
-void Publisher::on_text(WsClient&, std::string_view text, std::int64_t) {
-  FrameHead head;
-  if (!scan_head(text, head)) return;
-  if (head.event == "shout") {
+void Publisher::on_text(WsClient& c, std::string_view text, std::int64_t) {
+  const Inbound in = wire_->received(c, text);
+  if (in.kind == Inbound::Kind::shout) {
     ++stats_.self_deliveries;
-  } else if (head.event == "phx_reply") {
-    const bool ok = reply_ok(head.payload);
-    if (head.ref == kJoinRef && !joined_) {
-      joined_ = ok;
-      refused_ = !ok;
+  } else if (in.kind == Inbound::Kind::ready) {
+    if (!joined_) wire_->join(c, topic_);
+  } else if (in.kind == Inbound::Kind::reply) {
+    if (in.ref == kJoinRef && !joined_) {
+      joined_ = in.ok;
+      refused_ = !in.ok;
     } else {
-      ++(ok ? stats_.acks_ok : stats_.acks_error);
+      ++(in.ok ? stats_.acks_ok : stats_.acks_error);
     }
   }
 }
@@ -83,9 +85,7 @@ void Publisher::tick() {
   std::uint64_t burst = 0;
   while (stats_.sent < due && burst < kMaxBurst) {
     const std::int64_t t = mono_ns();
-    frame_.clear();
-    append_shout(frame_, topic_, ++ref_, t, pad_);
-    client_.send_text(frame_);
+    wire_->send_shout(client_, topic_, ++ref_, t, pad_);
     ++stats_.sent;
     ++burst;
     if (t >= window_start_ && t < window_end_) ++stats_.sent_in;

@@ -1,4 +1,4 @@
-// Role: the fanout publisher: one connection joined to the topic that sends `shout` with
+// Role: the fanout publisher: one connection (in the run's protocol) joined to the topic that sends `shout` with
 // payload {"t":<send time ns>,"pad":"..."} at a fixed rate, paced by a timer on absolute
 // deadlines (when it falls behind it catches up in a burst, so the achieved rate shows lost
 // ground). It also counts the replies to its shouts and its own copies of the broadcast.
@@ -9,8 +9,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "wire_protocol.h"
 #include "ws_client.h"
 
 namespace roost::bench {
@@ -25,7 +27,8 @@ struct PublishStats {
 
 class Publisher final : public WsClient::Listener {
  public:
-  Publisher(boost::asio::io_context& io, const UpgradeTarget& target, std::string topic, std::size_t payload_bytes);
+  Publisher(boost::asio::io_context& io, const UpgradeTarget& target, ProtocolKind protocol, std::string topic,
+            std::size_t payload_bytes);
 
   void start(const boost::asio::ip::address_v4* source);
   bool joined() const noexcept { return joined_; }
@@ -50,9 +53,9 @@ class Publisher final : public WsClient::Listener {
 
   WsClient client_;
   const UpgradeTarget& target_;
+  std::unique_ptr<WireProtocol> wire_;
   std::string topic_;
   std::string pad_;
-  std::string frame_;
   boost::asio::steady_timer timer_;
   bool joined_ = false, refused_ = false, running_ = false;
   Failure failure_ = Failure::none;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "control_lines.h"
+#include "worker_args.h"
 #include "worker_shell.h"
 #include "rooms_fleet.h"
 
@@ -24,8 +25,8 @@ LineBuilder with_counters(std::string_view verb, const RoomsFleet& fleet) {
       .add("sends_skipped", s.skipped)
       .add("max_burst", s.max_burst)
       .add("max_lag_ns", s.max_lag_ns)
-      .add("acks_ok", s.acks_ok)
-      .add("acks_error", s.acks_error)
+      .add("acks_ok", c.acks_ok)
+      .add("acks_error", c.acks_error)
       .add("total", d.total)
       .add("sent_in", d.sent_in)
       .add("recv_in", d.recv_in)
@@ -35,21 +36,18 @@ LineBuilder with_counters(std::string_view verb, const RoomsFleet& fleet) {
 
 class RoomsWorker : public WorkerShell<RoomsWorker, RoomsFleet> {
  public:
-  RoomsWorker(asio::io_context& io, const Options& o, UpgradeTarget target)
-      : WorkerShell(io, o, fleet_config(o, std::move(target))) {}
+  RoomsWorker(asio::io_context& io, const Options& o, Targets targets)
+      : WorkerShell(io, o, fleet_config(o, std::move(targets))) {}
 
  private:
   friend class WorkerShell<RoomsWorker, RoomsFleet>;
-  static RoomsFleet::Config fleet_config(const Options& o, UpgradeTarget target) {
+  static RoomsFleet::Config fleet_config(const Options& o, Targets targets) {
     RoomsFleet::Config c;
-    c.target = std::move(target);
-    c.sources = o.sources;
+    c.dial = dial_config(o, std::move(targets));
+    c.protocol = o.protocol;
     c.topic_prefix = o.topic;
     c.rooms = o.connections / o.room_size;
     c.total = o.connections;
-    c.first_index = o.connections * o.worker_index / o.worker_count;
-    c.count = o.connections * (o.worker_index + 1) / o.worker_count - c.first_index;
-    c.concurrency = o.concurrency;
     return c;
   }
 

@@ -6,6 +6,7 @@
 #include "control_lines.h"
 #include "worker_shell.h"
 #include "fleet.h"
+#include "worker_args.h"
 
 namespace roost::bench {
 
@@ -24,21 +25,18 @@ LineBuilder with_counters(std::string_view verb, const Fleet& fleet, std::size_t
 
 class Worker : public WorkerShell<Worker, Fleet> {
  public:
-  Worker(asio::io_context& io, const Options& o, UpgradeTarget target)
-      : WorkerShell(io, o, fleet_config(o, std::move(target))),
-        assigned_(o.connections * (o.worker_index + 1) / o.worker_count - o.connections * o.worker_index / o.worker_count) {}
+  Worker(asio::io_context& io, const Options& o, Targets targets)
+      : WorkerShell(io, o, fleet_config(o, std::move(targets))),
+        assigned_(share_of(o).count) {}
 
  private:
   friend class WorkerShell<Worker, Fleet>;
-  static Fleet::Config fleet_config(const Options& o, UpgradeTarget target) {
+  static Fleet::Config fleet_config(const Options& o, Targets targets) {
     Fleet::Config c;
-    c.target = std::move(target);
-    c.sources = o.sources;
+    c.dial = dial_config(o, std::move(targets));
+    c.protocol = o.protocol;
     c.topic = o.topic;
-    c.topics = o.topics;
-    c.first_index = o.connections * o.worker_index / o.worker_count;
-    c.count = o.connections * (o.worker_index + 1) / o.worker_count - c.first_index;
-    c.concurrency = o.concurrency;
+    c.topics = o.topics > 1 ? o.topics : 0;
     return c;
   }
 

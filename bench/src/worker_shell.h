@@ -123,14 +123,14 @@ template <class W>
 int run_worker_process(const Options& o, const char* name) {
   raise_open_file_limit();
   std::string error;
-  auto target = make_target(o, error);
-  if (!target) {
+  auto targets = make_targets(o, error);
+  if (!targets) {
     std::fprintf(stderr, "roost-bench %s: %s\n", name, error.c_str());
     return 1;
   }
   boost::asio::io_context io(1);
   {
-    W worker(io, o, std::move(*target));
+    W worker(io, o, std::move(*targets));
     worker.start();
     io.run();
   }

@@ -55,12 +55,13 @@ const char* failure_name(Failure f) {
 }
 
 UpgradeTarget UpgradeTarget::make(const asio::ip::tcp::endpoint& ep, std::string_view host_header,
-                                  std::string_view path) {
+                                  std::string_view path, std::string_view query) {
   UpgradeTarget t;
   t.endpoint = ep;
   t.request = "GET ";
   t.request += path;
-  t.request += path.find('?') == std::string_view::npos ? "?vsn=2.0.0" : "&vsn=2.0.0";
+  t.request += path.find('?') == std::string_view::npos ? '?' : '&';
+  t.request += query;
   t.request += " HTTP/1.1\r\nHost: ";
   t.request += host_header;
   t.request += "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";

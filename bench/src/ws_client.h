@@ -25,8 +25,9 @@ const char* failure_name(Failure f);
 struct UpgradeTarget {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string request;
+  // GET <path>?<query> (or <path>&<query> when the path has a query already).
   static UpgradeTarget make(const boost::asio::ip::tcp::endpoint& ep, std::string_view host_header,
-                            std::string_view path);
+                            std::string_view path, std::string_view query);
 };
 
 class WsClient {
