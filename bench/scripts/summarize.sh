@@ -36,6 +36,8 @@ defs='
   def at($xs; $rate): [$xs[] | select(.rate_target == $rate)] | first;
   def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
   # The highest rate at which both runs delivered everything, below saturation.
+  def best_healthy($xs): [$xs[] | select(healthy)] | max_by(.rate_target);
+  def floor_p99($rate): [at($ff; $rate), at($fb; $rate) | select(clean) | .latency_ms.p99] | min;
   def common_healthy($a; $b): [$a[] | select(healthy) | .rate_target as $r | select(at($b; $r) | healthy) | $r] | max;
   def pass($ok): if $ok == null then "–" elif $ok then "yes" else "**no**" end;'
 
@@ -58,12 +60,18 @@ defs='
     ([$ff[], $fb[]] | group_by(.rate_target) | map(map(select(healthy)) | min_by(.server_cpu_us_per_delivery)) | map(select(. != null))) as $floor
     | (common_healthy($fr; $floor) as $r | ratio(at($fr; $r).server_cpu_us_per_delivery; at($floor; $r).server_cpu_us_per_delivery) as $x
      | "| server CPU per delivery within 1.2× the floor (the cheaper write mode; same rate: the highest both delivered fully, unsaturated) | \($x | r2)× at \($r // "–")/s (\(at($fr; $r).server_cpu_us_per_delivery | r2) vs \(at($floor; $r).server_cpu_us_per_delivery | r2) µs) | \(pass(if $x == null then null else $x <= 1.2 end)) |"),
-    (at($fr; 100) as $s | "| p99 ≤ 10 ms at 200,000 deliveries/s offered (100/s × 2,000) | \($s.latency_ms.p99 | r2) ms | \(pass(if $s == null then null else $s.latency_ms.p99 <= 10 and ($s | clean) end)) |"),
-    (at($fr; 10) as $s | "| p99 ≤ 5 ms at 20,000 deliveries/s offered (10/s × 2,000) | \($s.latency_ms.p99 | r2) ms | \(pass(if $s == null then null else $s.latency_ms.p99 <= 5 and ($s | clean) end)) |"),
+    # The floor writes the same bytes to the same sockets with no protocol at all, so its
+    # p99 is what this machine allows: it is shown beside Roost'"'"'s.
+    (at($fr; 100) as $s | "| p99 ≤ 10 ms at 200,000 deliveries/s offered (100/s × 2,000) | \($s.latency_ms.p99 | r2) ms (floor: \(floor_p99(100) | r2) ms) | \(pass(if $s == null then null else $s.latency_ms.p99 <= 10 and ($s | clean) end)) |"),
+    (at($fr; 10) as $s | "| p99 ≤ 5 ms at 20,000 deliveries/s offered (10/s × 2,000) | \($s.latency_ms.p99 | r2) ms (floor: \(floor_p99(10) | r2) ms) | \(pass(if $s == null then null else $s.latency_ms.p99 <= 5 and ($s | clean) end)) |"),
     ($cr | first) as $c | "| ≤ 3 KB RSS per idle joined connection at 15,000 connections | \($c.rss_per_connection_bytes | int) B at \($c.joined // "–") connections | \(pass(if $c == null or $c.rss_per_connection_bytes == null then null else $c.rss_per_connection_bytes <= 3072 and $c.joined >= 15000 end)) |",
     ($ps | first) as $p | "| presence storm of 2,000 settled within 2 s | \($p.all_complete_s // "never") s for \($p.clients // "–") clients | \(pass(if $p == null then null else $p.all_complete_s != null and $p.all_complete_s <= 2 and $p.clients >= 2000 end)) |",
     (common_healthy($fs; $fr) as $r | ratio(at($fs; $r).server_cpu_us_per_delivery; at($fr; $r).server_cpu_us_per_delivery) as $x
-     | "| ≥ 10× Socket.IO'"'"'s deliveries per server CPU-second (same rate: the highest both delivered fully, unsaturated) | \($x | r2)× at \($r // "–")/s | \(pass(if $x == null then null else $x >= 10 end)) |")'
+     | "| ≥ 10× Socket.IO'"'"'s deliveries per server CPU-second (same rate: the highest both delivered fully, unsaturated) | \($x | r2)× at \($r // "–")/s | \(pass(if $x == null then null else $x >= 10 end)) |"),
+    # Capacity: what a server CPU-second buys each server at the highest rate it still
+    # delivered fully below saturation (where per-delivery costs are amortised best).
+    (best_healthy($fr) as $a | best_healthy($fs) as $b | ratio($b.server_cpu_us_per_delivery; $a.server_cpu_us_per_delivery) as $x
+     | "| ≥ 10× Socket.IO'"'"'s deliveries per server CPU-second (capacity: each at its highest unsaturated rate) | \($x | r2)× (Roost \($a.server_cpu_us_per_delivery | r2) µs at \($a.rate_target // "–")/s, Socket.IO \($b.server_cpu_us_per_delivery | r2) µs at \($b.rate_target // "–")/s) | \(pass(if $x == null then null else $x >= 10 end)) |")'
   echo
   echo "## Fan-out: Roost, the floor, Socket.IO and a Roost cluster, same subscribers, same rates"
   echo
