@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   info.query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 
   roost::transport::SocketOptions options;
-  (void)roost::transport::origin_ok(options, request);
+  (void)roost::transport::origin_ok(options, request, info);
   auto prepared = roost::transport::prepare_connect(request, info, roost::transport::TransportKind::websocket);
   (void)prepared;
   if (auto protocols = request.find(http::field::sec_websocket_protocol); protocols != request.end()) {

@@ -6,12 +6,12 @@ if(NOT TARGET roost-bench OR NOT TARGET roost-floor OR NOT TARGET room)
   return()
 endif()
 
-# Unit tests of roost-bench's protocol layer (tests/unit/bench/, mirroring bench/src/).
+# Unit tests of roost-bench's protocol layer and soak arithmetic (tests/unit/bench/, mirroring bench/src/).
 file(GLOB bench_unit_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/unit/bench/*_test.cpp)
 add_executable(unit_bench ${bench_unit_srcs}
   ${PROJECT_SOURCE_DIR}/bench/src/wire_protocol.cpp ${PROJECT_SOURCE_DIR}/bench/src/phoenix_wire.cpp
   ${PROJECT_SOURCE_DIR}/bench/src/socketio_wire.cpp ${PROJECT_SOURCE_DIR}/bench/src/phx_frames.cpp
-  ${PROJECT_SOURCE_DIR}/bench/src/ws_client.cpp)
+  ${PROJECT_SOURCE_DIR}/bench/src/ws_client.cpp ${PROJECT_SOURCE_DIR}/bench/src/soak_stats.cpp)
 target_include_directories(unit_bench PRIVATE ${PROJECT_SOURCE_DIR}/bench/src)
 target_link_libraries(unit_bench PRIVATE roost_websocket Boost::headers roost_warnings GTest::gtest_main)
 target_compile_definitions(unit_bench PRIVATE BOOST_ASIO_NO_DEPRECATED)
@@ -22,7 +22,7 @@ if(NOT ROOST_JQ)
   message(WARNING "bench: jq not found, benchmark smoke tests not registered (scripts/setup installs it)")
   return()
 endif()
-set(bench_smoke_scenarios connections fanout rooms presence-storm floor)
+set(bench_smoke_scenarios connections fanout rooms presence-storm floor soak)
 find_program(ROOST_NODE node)
 if(ROOST_NODE)
   list(APPEND bench_smoke_scenarios socketio)

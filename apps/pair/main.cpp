@@ -3,7 +3,8 @@
 //   build/bin/pair [--port 4000] [--host 127.0.0.1] [--data-dir ./data]
 //                  [--db postgres://user@host:5432/db | --db path/to/file.sqlite3]
 //                  [--secret S] [--token-ttl-seconds N] [--loops N] [--workers N]
-//                  [--log-level info] [--web-dir DIR]
+//                  [--log-level info] [--web-dir DIR] [--origin URL]... [--any-origin]
+//                  [--tls-cert FILE --tls-key FILE]
 //
 // Environment: PAIR_DATABASE_URL (when --db is not given), PAIR_SECRET (when --secret
 // is not given). Without either, the database is the SQLite file
@@ -36,6 +37,12 @@ int main(int argc, char** argv) {
   std::string web_dir = pair::app::default_web_dir().string();
   cli.add_option("--web-dir", web_dir, "the built web front end (default: ../share/pair/web beside this program)")
       ->check(CLI::ExistingDirectory);
+  cli.add_option("--origin", config.allowed_origins,
+                 "an origin allowed to open the socket, e.g. https://pair.example.com (repeatable; "
+                 "default: the server's own)");
+  cli.add_flag("--any-origin", config.any_origin, "let pages from any origin open the socket (development only)");
+  cli.add_option("--tls-cert", config.tls_cert_file, "PEM certificate chain: serve https:// and wss:// only");
+  cli.add_option("--tls-key", config.tls_key_file, "PEM private key of --tls-cert");
   CLI11_PARSE(cli, argc, argv);
 
   roost::set_log_level(log_level);

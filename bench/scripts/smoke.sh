@@ -7,7 +7,7 @@
 # the tool, the floor, the Socket.IO peer and the cluster run from rotting; it measures nothing.
 #
 #   bench/scripts/smoke.sh SCENARIO BIN_DIR
-#   SCENARIO: connections | fanout | rooms | presence-storm | floor | socketio | cluster
+#   SCENARIO: connections | fanout | rooms | presence-storm | floor | socketio | cluster | soak
 set -euo pipefail
 scenario=$1
 bin=$2
@@ -31,11 +31,26 @@ check() {
   echo "ok: $what"
 }
 
-# bench KIND NAME ARGS...: a fresh KIND server, roost-bench ARGS against it, JSON into $tmp/NAME.json.
+# no_sanitizer_report LOG...: with an instrumented build (asan/tsan presets) a server prints a
+# sanitizer report to its log, possibly only while it stops after the run; that fails the test.
+no_sanitizer_report() {
+  local log
+  for log in "$@"; do
+    if grep -qE '==[0-9]+==ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|: runtime error: ' "$log"; then
+      echo "FAILED: sanitizer report in $log:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+  done
+}
+
+# bench KIND NAME ARGS...: a fresh KIND server (with the flags in server_args), roost-bench ARGS
+# against it, JSON into $tmp/NAME.json.
+server_args=()
 bench() {
   local kind=$1 name=$2
   shift 2
-  start_server "$kind" "$bin" "$tmp/$name-server.log"
+  start_server "$kind" "$bin" "$tmp/$name-server.log" "${server_args[@]}"
   if ! "$bin/roost-bench" "$@" "${common[@]}" --port "$server_port" --server-pid "$server_pid" \
       > "$tmp/$name.json" 2> "$tmp/$name.err"; then
     echo "FAILED: roost-bench $* exited non-zero" >&2
@@ -46,6 +61,7 @@ bench() {
   fi
   cat "$tmp/$name.err" >&2
   stop_server
+  no_sanitizer_report "$tmp/$name-server.log"
 }
 
 deliveries='.received_deliveries > 0 and .missing_deliveries == 0 and .deliveries_per_s > 0
@@ -77,12 +93,31 @@ connections_set() {
 
 case $scenario in
   connections) connections_set roost phoenix ;;
-  fanout) fanout_set roost phoenix ;;
+  fanout)
+    fanout_set roost phoenix
+    # Three subscribers stop reading while 60 KB messages flow: once the kernel's buffers are
+    # full their queues pass a small budget and the server drops them; the others lose nothing.
+    server_args=(--outbound-soft-bytes 65536 --outbound-soft-seconds 1)
+    bench roost fanout-stalled fanout --subscribers 20 --topic room:fan --rate 40 --duration 6 --payload-bytes 60000 \
+      --stalled 3
+    server_args=()
+    check "$tmp/fanout-stalled.json" "$deliveries and .stalled_joined == 3 and .stalled_disconnected == 3" \
+      "fanout against roost with 3 stalled subscribers"
+    ;;
   rooms) rooms_set roost phoenix ;;
   presence-storm)
     bench roost presence presence-storm --clients 60 --topic presence:storm
     check "$tmp/presence.json" '.all_complete_s != null and .all_complete_s > 0 and .checks.views_consistent == true
       and .incomplete == [] and .diff_frames > 0 and .state_frames == .clients' "presence-storm against roost"
+    ;;
+  soak)
+    # 20 s of traffic with churn (4 leaves or disconnects a second): nothing may go wrong, and
+    # the server's descriptors must be back to their baseline once everyone left.
+    bench roost soak soak --connections 200 --room-size 10 --duration 20 --warmup 5 --churn-per-second 0.02
+    check "$tmp/soak.json" '.joined == 200 and .errors.total == 0 and .fds.pass == true and .sends > 0
+      and .replies_ok == .sends and .deliveries > 0 and .rejoins > 0 and .reconnects > 0
+      and (.latency_ms | (.p50 > 0 and .p99 >= .p50)) and .rss_slope_kb_per_min != null and .rss_kb.start > 0' \
+      "soak against roost"
     ;;
   floor)
     fanout_set floor phoenix
@@ -105,6 +140,8 @@ case $scenario in
       exit 1
     fi
     cat "$tmp/cluster.err" >&2
+    stop_cluster
+    no_sanitizer_report "$tmp"/cluster/node*.log
     check "$tmp/cluster.json" "$deliveries and .servers == 3 and .subscribers_live == 60" "fanout against a 3-node cluster"
     ;;
   *) echo "unknown scenario '$scenario'" >&2; exit 2 ;;

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "child_set.h"
 #include "clock.h"
@@ -16,6 +17,7 @@
 #include "publisher.h"
 #include "pump.h"
 #include "run_support.h"
+#include "stalled_clients.h"
 #include "target.h"
 #include "worker_args.h"
 
@@ -43,8 +45,9 @@ bool saturated(const StepResult& r, double best_before, double p99_limit_ms) {
 
 class FanoutRun {
  public:
-  FanoutRun(const Options& o, boost::asio::io_context& io, ChildSet& workers, Publisher& pub, std::uint64_t subscribers)
-      : o_(o), io_(io), workers_(workers), pub_(pub), subscribers_(subscribers) {}
+  FanoutRun(const Options& o, boost::asio::io_context& io, ChildSet& workers, Publisher& pub, std::uint64_t subscribers,
+            StalledClients* stalled)
+      : o_(o), io_(io), workers_(workers), pub_(pub), subscribers_(subscribers), stalled_(stalled) {}
 
   // One rate step; prints its JSON line (`saturated`: null unless the sweep watches for it).
   // Non-zero on a failure that ends the run.
@@ -105,6 +108,9 @@ class FanoutRun {
     j.add("errors", errors);
     if (o_.saturation_p99_ms > 0) j.add("saturated", saturated(result, best_before, o_.saturation_p99_ms));
     else j.add_null("saturated");
+    if (o_.server_pid > 0)
+      if (auto rss = rss_kb(o_.server_pid)) j.add("server_rss_kb", static_cast<std::int64_t>(*rss));
+    if (stalled_) add_stalled(j);
     std::printf("%s\n", j.str().c_str());
     std::fflush(stdout);
 
@@ -114,11 +120,25 @@ class FanoutRun {
   }
 
  private:
+  // The stalled subscribers read again: those the server dropped see EOF or a close within a
+  // moment, the others go on receiving.
+  void add_stalled(JsonObject& j) {
+    const std::size_t stalled = stalled_->stalled();
+    stalled_->resume();
+    pump_for(io_, 2.0);
+    j.add("stalled", static_cast<std::uint64_t>(stalled_->count()))
+        .add("stalled_joined", static_cast<std::uint64_t>(stalled))
+        .add("stalled_disconnected", static_cast<std::uint64_t>(stalled_->disconnected()));
+    std::fprintf(stderr, "fanout: %zu of %zu stalled subscribers were disconnected by the server\n",
+                 stalled_->disconnected(), stalled);
+  }
+
   const Options& o_;
   boost::asio::io_context& io_;
   ChildSet& workers_;
   Publisher& pub_;
   std::uint64_t subscribers_;
+  StalledClients* stalled_;
 };
 
 }  // namespace
@@ -153,7 +173,16 @@ int run_fanout(const Options& o) {
   if (pub.failed()) return fail(pub.failure_text());
   pump_for(io, 1.0);
 
-  FanoutRun run(o, io, workers, pub, subscribers);
+  std::unique_ptr<StalledClients> stalled;
+  if (o.stalled > 0) {
+    stalled = std::make_unique<StalledClients>(io, o.stalled, o.protocol, o.topic);
+    stalled->start(targets->front(), o.sources.empty() ? nullptr : &o.sources.back());
+    if (!pump_until(io, [&] { return stalled->settled(); }, mono_ns() + seconds_to_ns(20)))
+      return fail("the stalled subscribers did not join within 20 s");
+    if (stalled->stalled() == 0) return fail("no stalled subscriber joined");
+  }
+
+  FanoutRun run(o, io, workers, pub, subscribers, stalled.get());
   double best = 0;
   for (std::size_t i = 0; i < o.rates.size(); ++i) {
     if (i > 0) pump_for(io, 1.0);
@@ -166,6 +195,7 @@ int run_fanout(const Options& o) {
     best = std::max(best, r.deliveries_per_s);
   }
   pub.close();
+  if (stalled) stalled->abort_all();
   pump_for(io, 0.2);
   workers.stop_all(5.0);
   return 0;

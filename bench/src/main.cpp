@@ -1,6 +1,6 @@
 // roost-bench: load generator for Roost (bench/README.md). Subcommands `connections`,
-// `fanout`, `presence-storm` and `rooms`; `worker`, `presence-worker` and `rooms-worker` are the
-// internal modes of the child processes they start.
+// `fanout`, `presence-storm`, `rooms` and `soak`; `worker`, `presence-worker`, `rooms-worker` and
+// `soak-worker` are the internal modes of the child processes they start.
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -12,6 +12,8 @@
 #include "presence_worker.h"
 #include "rooms_cmd.h"
 #include "rooms_worker.h"
+#include "soak_cmd.h"
+#include "soak_worker.h"
 #include "worker.h"
 
 int main(int argc, char** argv) {
@@ -28,5 +30,7 @@ int main(int argc, char** argv) {
   if (options.command == "presence-worker") return roost::bench::run_presence_worker(options);
   if (options.command == "rooms") return roost::bench::run_rooms(options);
   if (options.command == "rooms-worker") return roost::bench::run_rooms_worker(options);
+  if (options.command == "soak") return roost::bench::run_soak(options);
+  if (options.command == "soak-worker") return roost::bench::run_soak_worker(options);
   return roost::bench::run_worker(options);
 }

@@ -62,10 +62,14 @@ const char* usage() {
          "      (--rate R | --sweep R1,R2,...) --duration D [--warmup-seconds 1] [--server-pid PID[,PID2,...]]\n"
          "      [--processes M] [--sources ...] [--payload-bytes B] [--drain-seconds 10]\n"
          "      [--saturation-p99-ms MS]  (stop the sweep once deliveries/s stop growing, p99 > MS, or loss)\n"
+         "      [--stalled K]  (K more subscribers that stop reading once joined; one --rate only)\n"
          "  roost-bench presence-storm --host H --port P [--path ...] --clients N --topic presence:storm\n"
          "      [--server-pid PID] [--processes M] [--sources ...] [--concurrency 200] [--timeout-seconds 60]\n"
          "  roost-bench rooms --host H --port P[,P2,...] [--path ...] --clients C [--room-size 10] --duration D\n"
          "      [--topic room:r] [--warmup-seconds 1] [--server-pid PID[,...]] [--processes M] [--sources ...]\n"
+         "  roost-bench soak --host H --port P [--path ...] --connections N [--room-size 10] --duration S\n"
+         "      [--warmup S] [--churn-per-second 0.005] [--topic room:soak] [--server-pid PID] [--processes M]\n"
+         "      [--sources ...] [--fd-tolerance 8] [--drain-seconds 10]\n"
          "  several ports: the nodes of a cluster; client g uses port g mod n, the fanout publisher the first;\n"
          "      the server CPU fields sum every --server-pid\n"
          "      [--drain-seconds 10]\n";
@@ -79,12 +83,13 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
   o.command = argv[1];
   if (o.command != "connections" && o.command != "fanout" && o.command != "worker" &&
       o.command != "presence-storm" && o.command != "presence-worker" && o.command != "rooms" &&
-      o.command != "rooms-worker") {
+      o.command != "rooms-worker" && o.command != "soak" && o.command != "soak-worker") {
     error = "unknown subcommand '" + o.command + "'";
     return false;
   }
   if (o.command == "presence-storm") o.timeout_seconds = 60;  // bound on the storm itself
   if (o.command == "rooms") o.topic = "room:r";  // room k is "room:r<k>"
+  if (o.command == "soak") o.topic = "room:soak";
   for (int i = 2; i < argc; ++i) {
     const std::string_view name = argv[i];
     if (i + 1 >= argc) {
@@ -125,8 +130,11 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     else if (name == "--subscribers") ok = to_integer(value, o.subscribers);
     else if (name == "--rate" || name == "--sweep") ok = to_rates(value, o.rates);
     else if (name == "--duration") ok = to_double(value, o.duration_seconds);
-    else if (name == "--warmup-seconds") ok = to_double(value, o.warmup_seconds);
+    else if (name == "--warmup-seconds" || name == "--warmup") ok = to_double(value, o.warmup_seconds);
+    else if (name == "--churn-per-second") ok = to_double(value, o.churn_per_second);
+    else if (name == "--fd-tolerance") ok = to_integer(value, o.fd_tolerance);
     else if (name == "--payload-bytes") ok = to_integer(value, o.payload_bytes);
+    else if (name == "--stalled") ok = to_integer(value, o.stalled);
     else if (name == "--drain-seconds") ok = to_double(value, o.drain_seconds);
     else if (name == "--saturation-p99-ms") ok = to_double(value, o.saturation_p99_ms);
     else if (name == "--room-size") ok = to_integer(value, o.room_size) && o.room_size > 0;
@@ -145,7 +153,8 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     error = "--topic is required";
     return false;
   }
-  if ((o.command == "connections" || o.command == "presence-storm") && (o.ports.size() > 1 || o.server_pids.size() > 1)) {
+  if ((o.command == "connections" || o.command == "presence-storm" || o.command == "soak") &&
+      (o.ports.size() > 1 || o.server_pids.size() > 1)) {
     error = o.command + " measures one server: give one --port and one --server-pid";
     return false;
   }
@@ -153,8 +162,16 @@ bool parse_options(int argc, char** argv, Options& o, std::string& error) {
     error = "presence-storm speaks Phoenix only (Socket.IO has no presence)";
     return false;
   }
-  if ((o.command == "fanout" || o.command == "rooms") && o.duration_seconds <= o.warmup_seconds) {
+  if (o.protocol == ProtocolKind::socketio && (o.command == "soak" || o.command == "soak-worker")) {
+    error = "soak speaks Phoenix only (it leaves and rejoins channels)";
+    return false;
+  }
+  if ((o.command == "fanout" || o.command == "rooms" || o.command == "soak") && o.duration_seconds <= o.warmup_seconds) {
     error = "--duration must exceed the warm-up (" + std::to_string(o.warmup_seconds) + " s)";
+    return false;
+  }
+  if (o.stalled > 0 && o.rates.size() > 1) {
+    error = "--stalled needs a single --rate: stalled subscribers are checked at the end of the step";
     return false;
   }
   return true;

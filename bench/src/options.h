@@ -1,6 +1,6 @@
-// Role: the command line of roost-bench: `connections`, `fanout`, `presence-storm`, `rooms` (each
+// Role: the command line of roost-bench: `connections`, `fanout`, `presence-storm`, `rooms`, `soak` (each
 // in the Phoenix protocol, the first three also in Socket.IO's with --protocol socketio) and
-// the internal `worker` / `presence-worker` / `rooms-worker` modes the parent starts its child processes in.
+// the internal `worker` / `presence-worker` / `rooms-worker` / `soak-worker` modes the parent starts its child processes in.
 // Parsing only; each subcommand checks what it needs.
 // Thread affinity: none. Ownership: a plain value.
 #pragma once
@@ -15,7 +15,7 @@
 namespace roost::bench {
 
 struct Options {
-  std::string command;  // "connections" | "fanout" | "presence-storm" | "rooms" | "worker" | "presence-worker" | "rooms-worker"
+  std::string command;  // "connections" | "fanout" | "presence-storm" | "rooms" | "soak" | "worker" | "presence-worker" | "rooms-worker" | "soak-worker"
 
   // Target.
   ProtocolKind protocol = ProtocolKind::phoenix;  // --protocol phoenix|socketio
@@ -49,9 +49,17 @@ struct Options {
   // > 0: the sweep stops at saturation: a step whose deliveries/s grew less than 5 % over the
   // best so far, whose p99 exceeds this many ms, or that lost deliveries.
   double saturation_p99_ms = 0;
+  // Slow consumers: connections that join the topic, then stop reading (one rate only).
+  std::size_t stalled = 0;
 
-  // Rooms: clients per room (`rooms` also uses duration, warm-up and drain above).
+  // Rooms: clients per room (`rooms` and `soak` also use duration, warm-up and drain above).
   std::size_t room_size = 10;
+
+  // Soak: the fraction of the connections that start a churn (leave and rejoin, or
+  // disconnect and reconnect) each second, and how many more descriptors than at the
+  // baseline the server may hold once every client has left.
+  double churn_per_second = 0.005;
+  std::size_t fd_tolerance = 8;
 
   // Worker: which slice of the connections this process owns.
   std::size_t worker_index = 0;

@@ -45,6 +45,21 @@ void append_shout(std::string& out, std::string_view topic, std::uint64_t ref, s
   out += ']';
 }
 
+void append_message(std::string& out, std::uint64_t join_ref, std::uint64_t ref, std::string_view topic,
+                    std::string_view event, std::string_view payload_json) {
+  out += "[\"";
+  append_decimal(out, static_cast<std::int64_t>(join_ref));
+  out += "\",\"";
+  append_decimal(out, static_cast<std::int64_t>(ref));
+  out += "\",\"";
+  out += topic;
+  out += "\",\"";
+  out += event;
+  out += "\",";
+  out += payload_json;
+  out += ']';
+}
+
 std::size_t pad_for_payload(std::size_t payload_bytes) {
   // {"t":1234567890123456,"pad":""} is 31 bytes with a 16-digit timestamp.
   constexpr std::size_t kFixed = 31;

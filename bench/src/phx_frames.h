@@ -24,6 +24,10 @@ void append_shout_payload(std::string& out, std::int64_t send_ns, std::string_vi
 // ["1","<ref>","<topic>","shout",{"t":<send_ns>,"pad":"<pad>"}] (no "pad" when it is empty)
 void append_shout(std::string& out, std::string_view topic, std::uint64_t ref, std::int64_t send_ns,
                   std::string_view pad);
+// ["<join_ref>","<ref>","<topic>","<event>",<payload_json>]: any message of a channel whose
+// join used `join_ref` (the soak scenario joins, leaves and rejoins with fresh join refs).
+void append_message(std::string& out, std::uint64_t join_ref, std::uint64_t ref, std::string_view topic,
+                    std::string_view event, std::string_view payload_json);
 // Pad length that brings a shout payload to about `payload_bytes` bytes.
 std::size_t pad_for_payload(std::size_t payload_bytes);
 

@@ -1,5 +1,6 @@
 #include "proc_stats.h"
 
+#include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,6 +19,16 @@ std::optional<std::int64_t> rss_kb(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::strtoll(line.c_str() + 6, nullptr, 10);
   }
   return std::nullopt;
+}
+
+std::optional<std::int64_t> open_fds(pid_t pid) {
+  DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+  if (!dir) return std::nullopt;
+  std::int64_t n = 0;
+  while (const dirent* e = ::readdir(dir))
+    if (e->d_name[0] != '.') ++n;
+  ::closedir(dir);
+  return n;
 }
 
 std::optional<double> cpu_seconds(pid_t pid) {

@@ -1,5 +1,5 @@
-// Role: reads what the reports need from /proc: a process's resident set (VmRSS) and its CPU
-// time (utime + stime), and raises this process's open-file limit to its hard limit.
+// Role: reads what the reports need from /proc: a process's resident set (VmRSS), its CPU
+// time (utime + stime) and its open file descriptors, and raises this process's open-file limit to its hard limit.
 // Thread affinity: none (each call reads the file afresh). Ownership: none.
 #pragma once
 
@@ -11,6 +11,9 @@ namespace roost::bench {
 
 // VmRSS of `pid` in kB, or nothing if the process is gone or unreadable.
 std::optional<std::int64_t> rss_kb(pid_t pid);
+
+// Entries of /proc/PID/fd (the process's open descriptors), or nothing if unreadable.
+std::optional<std::int64_t> open_fds(pid_t pid);
 
 // utime + stime of `pid` in seconds (clock-tick resolution), or nothing if unreadable.
 std::optional<double> cpu_seconds(pid_t pid);

@@ -77,6 +77,8 @@ void WsClient::start(const UpgradeTarget& target, const asio::ip::address_v4* so
   state_ = State::connecting;
   boost::system::error_code ec;
   socket_.open(asio::ip::tcp::v4(), ec);
+  // Before connecting, so the window the handshake announces already reflects it.
+  if (!ec && receive_buffer_ > 0) socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer_), ec);
   if (!ec && source) {
     // Let connect() pick the port per 4-tuple, so each source address gets a full range.
     int one = 1;
@@ -102,6 +104,8 @@ void WsClient::start(const UpgradeTarget& target, const asio::ip::address_v4* so
 }
 
 void WsClient::read() {
+  if (paused_) return;
+  read_pending_ = true;
   if (rlen_ == rbuf_.size()) rbuf_.resize(rbuf_.size() * 2);
   socket_.async_read_some(asio::buffer(rbuf_.data() + rlen_, rbuf_.size() - rlen_),
                           [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
@@ -135,7 +139,13 @@ bool WsClient::parse_handshake(std::size_t& pos) {
   return true;
 }
 
+void WsClient::resume_reading() {
+  paused_ = false;
+  if (!read_pending_ && (state_ == State::open || state_ == State::closing)) read();
+}
+
 void WsClient::on_read(const boost::system::error_code& ec, std::size_t n) {
+  read_pending_ = false;
   if (state_ == State::closed) return;
   if (ec) {
     if (state_ == State::handshaking) return finish(Failure::handshake);

@@ -54,6 +54,12 @@ class WsClient {
   // Drops the TCP connection without a closing handshake.
   void abort();
 
+  // The socket's receive buffer (SO_RCVBUF), set before connecting; 0 = the kernel's default.
+  void set_receive_buffer(int bytes) noexcept { receive_buffer_ = bytes; }
+  // Stops reading (a client that no longer drains its socket) until resume_reading().
+  void pause_reading() noexcept { paused_ = true; }
+  void resume_reading();
+
   bool is_open() const noexcept { return state_ == State::open; }
   // Whether the upgrade ever completed.
   bool was_opened() const noexcept { return opened_; }
@@ -79,6 +85,9 @@ class WsClient {
   bool opened_ = false;
   bool writing_ = false;
   bool close_after_write_ = false;
+  bool paused_ = false;
+  bool read_pending_ = false;
+  int receive_buffer_ = 0;
   std::uint64_t pings_ = 0;
   std::vector<char> rbuf_;
   std::size_t rlen_ = 0;

@@ -55,7 +55,12 @@ Task<JoinResult> PresenceChannel::join(std::string_view, const Payload& payload)
 
 Task<void> PresenceChannel::handle_info(std::any message) {
   if (!std::any_cast<AfterJoin>(&message)) co_return;
-  if (name_) co_await presence().track(key_, meta_for(*name_, false));
+  if (name_) {
+    // A refused track (the key is over its meta limit) leaves the join in place, as a
+    // Phoenix app that ignores track's {:error, reason} would; the client learns why.
+    auto r = co_await presence().track(key_, meta_for(*name_, false));
+    if (!r) push("presence_error", json::value{{"reason", r.error().message()}});
+  }
   co_await presence().push_state();
 }
 
@@ -73,7 +78,8 @@ Task<InResult> PresenceChannel::handle_in(std::string_view event, const Payload&
   }
   if (event == "track") {
     auto r = co_await presence().track(key_, meta_for(*name_, false));
-    if (!r) co_return InResult::error(json::value{{"reason", "already_tracked"}});
+    // Phoenix's {:error, reason}: already_tracked, or too_many_metas over the limit.
+    if (!r) co_return InResult::error(json::value{{"reason", r.error().message()}});
     co_return InResult::ok();
   }
   co_return InResult::error(json::value{{"reason", "unknown event"}});

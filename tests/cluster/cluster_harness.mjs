@@ -35,6 +35,7 @@ import {
 } from "../conformance/harness.mjs";
 import { waitFor, joinOk, pushResult, opened } from "../conformance/client.mjs";
 import { Socket, Presence } from "../conformance/node_modules/phoenix/priv/static/phoenix.mjs";
+import { watchSanitizerReports } from "../support/sanitizer_reports.mjs";
 
 export { test, sleep, withTimeout, freePort, httpRequest, HOST, WebSocket, waitFor, joinOk, pushResult, opened, Socket, Presence };
 
@@ -381,6 +382,7 @@ export function runRoom(args, { ms = 15000, env = {} } = {}) {
   return new Promise((resolve) => {
     const proc = spawn(path.resolve(dir, "room"), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     guardAgainstOrphan(proc);
+    watchSanitizerReports(proc, `room ${args.join(" ")}`);
     let output = "";
     const append = (c) => { output += c.toString("utf8"); };
     proc.stdout.on("data", append);

@@ -1,6 +1,6 @@
 // Section G: channel termination and socket-level events (items 53-60).
 import assert from "node:assert/strict";
-import { useServer, startServer, test, openRaw } from "./harness.mjs";
+import { useServer, startServer, test, openRaw, sleep } from "./harness.mjs";
 
 const server = useServer();
 
@@ -130,4 +130,78 @@ test("60 graceful shutdown closes joined sockets with 1012", async (t) => {
   assert.ok(exit, "server did not exit within the drain timeout");
   assert.ok(exit.at - sent <= DRAIN_MS + 1500, `exit ${exit.at - sent} ms after SIGTERM`);
   assert.notEqual(exit.signal, "SIGKILL");
+});
+
+test("60 a drain lets a reply being prepared go out before the 1012 close", async (t) => {
+  // "slow" replies after `ms`: SIGTERM arrives while it runs. Its socket stops reading and
+  // closes once the reply is out; an idle joined socket is closed at once.
+  const DRAIN_MS = 4000;
+  const own = await startServer({ args: ["--drain-timeout-ms", String(DRAIN_MS)] });
+  t.cleanup(() => own.stop(1000));
+  const busy = await openRaw(t, own);
+  const idle = await openRaw(t, own);
+  await busy.join("room:busy60", {}, "1");
+  await idle.join("room:idle60", {}, "1");
+  busy.send(["1", "2", "room:busy60", "slow", { ms: 700 }]);
+  await busy.heartbeat();  // answered only after "slow" was read: the push is in flight
+  const sent = Date.now();
+  own.signal("SIGTERM");
+  // Sent after the drain began: never read, so never answered.
+  busy.send(["1", "3", "room:busy60", "echo", { late: true }]);
+  assert.equal((await idle.closed(DRAIN_MS)).code, 1012);
+  const idleClosedAt = Date.now();
+  await busy.expect(["1", "2", "room:busy60", "phx_reply", OK()]);
+  const busyClose = await busy.closed(DRAIN_MS);
+  assert.equal(busyClose.code, 1012);
+  assert.ok(Date.now() - sent >= 500, "the busy socket stayed open until its reply");
+  assert.ok(idleClosedAt - sent < 500, `the idle socket was closed at once (${idleClosedAt - sent} ms)`);
+  const exit = await own.waitExit(DRAIN_MS + 2000);
+  assert.ok(exit, "server did not exit within the drain timeout");
+  assert.equal(exit.code, 0);
+});
+
+test("60 a drain in the middle of a broadcast flood ends with exit status 0", { timeout: 90000 }, async (t) => {
+  // SIGTERM while a fan-out is in full flow: connections with frames queued for the end
+  // of the loop turn, subscribers that stopped reading (writes waiting for writability),
+  // broadcasts still in the loops' mailboxes. The process must drain and exit 0, not
+  // crash while it tears down what the stopped loops still hold.
+  const ROUNDS = 3;
+  const SUBSCRIBERS = 16;
+  const payload = { text: "x".repeat(256) };
+  for (let round = 0; round < ROUNDS; round++) {
+    const own = await startServer({
+      args: ["--loops", "3", "--drain-timeout-ms", "1000", "--max-messages-per-second", "0"],
+    });
+    t.cleanup(() => own.stop(1000));
+    const topic = `room:flood${round}`;
+    const subscribers = [];
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const s = await openRaw(t, own);
+      await s.join(topic, {}, "1");
+      s.ws.removeAllListeners("message"); // read and drop: the test keeps no frames
+      subscribers.push(s);
+    }
+    // Half of them stop reading: the server's writes to them back up.
+    for (const s of subscribers.slice(0, SUBSCRIBERS / 2)) s.ws._socket.pause();
+    const publisher = await openRaw(t, own);
+    await publisher.join(topic, {}, "1");
+    publisher.ws.removeAllListeners("message");
+    let sent = 0;
+    let flooding = true;
+    const flood = (async () => {
+      // Bounded: stops at SIGTERM's close, or after 100k messages at the latest.
+      while (flooding && publisher.isOpen && sent < 100000) {
+        for (let k = 0; k < 20; k++) publisher.send(["1", String(++sent), topic, "shout", payload]);
+        await sleep(1);
+      }
+    })();
+    await sleep(400 + 200 * round); // different points of the flow in each round
+    own.signal("SIGTERM");
+    const exit = await own.waitExit(15000);
+    flooding = false;
+    await flood;
+    assert.ok(exit, `round ${round}: the server did not exit within 15 s of SIGTERM`);
+    assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
+      `round ${round}: exit after SIGTERM with ${sent} messages published\n${own.output.split("\n").slice(-40).join("\n")}`);
+  }
 });

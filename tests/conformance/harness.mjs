@@ -6,29 +6,19 @@
 
 import { spawn } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import fs from "node:fs";
 import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
+import { watchSanitizerReports } from "../support/sanitizer_reports.mjs";
+import { HOST, sleep, withTimeout, freePort } from "../support/node_helpers.mjs";
 
-export { WebSocket };
+export { WebSocket, HOST, sleep, withTimeout, freePort };
 
-export const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 15000;
 const OUTPUT_LIMIT = 64 * 1024;
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `promise` but rejects with `message` after `ms`. */
-export function withTimeout(promise, ms, message) {
-  let timer;
-  const guard = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} (no result within ${ms} ms)`)), ms);
-  });
-  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------
 // Server processes
@@ -47,18 +37,6 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.once(sig, () => { killAllNow(); process.exit(130); });
 }
 
-/** A free TCP port on the loopback interface (listen on 0, then close). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function roomBinary() {
   const dir = process.env.ROOST_BIN;
@@ -113,6 +91,9 @@ class ServerHandle {
     };
     proc.stdout.on("data", append("[out] "));
     proc.stderr.on("data", append("[err] "));
+    // Instrumented builds: a report, even one printed while the server stops after the
+    // last assertion, fails the test file.
+    watchSanitizerReports(proc, `room ${args.join(" ")}`);
   }
 
   get origin() { return `http://${this.host}:${this.port}`; }
@@ -183,7 +164,10 @@ export function guardAgainstOrphan(proc) {
   process.on("exit", end);
 }
 
-async function waitListening(handle) {
+/** The default readiness probe: GET /healthz over plain HTTP. */
+const healthzProbe = (handle) => httpRequest(handle, "GET", "/healthz", { timeoutMs: 2000 });
+
+async function waitListening(handle, probe) {
   const deadline = Date.now() + START_TIMEOUT_MS;
   const re = new RegExp(`room listening on ${HOST.replace(/\./g, "\\.")}:${handle.port}\\b`);
   while (!re.test(handle.output)) {
@@ -193,7 +177,7 @@ async function waitListening(handle) {
   }
   for (;;) {
     try {
-      const res = await httpRequest(handle, "GET", "/healthz", { timeoutMs: 2000 });
+      const res = await probe(handle);
       if (res.status === 200) return;
     } catch { /* not ready yet */ }
     if (handle.exited) throw new Error(`room exited early (${JSON.stringify(handle.exited)})\n${handle.output}`);
@@ -203,16 +187,17 @@ async function waitListening(handle) {
 }
 
 /**
- * Starts `room --port N --host 127.0.0.1 ...args` and resolves once it is accepting
- * (listening line printed and /healthz answers 200).
+ * Starts `room --port N --host 127.0.0.1 ...args` (with `env` added to this process's
+ * environment) and resolves once it is accepting
+ * (listening line printed and `probe`, by default GET /healthz, answers 200).
  */
-export async function startServer({ args = [], port = null } = {}) {
+export async function startServer({ args = [], port = null, probe = healthzProbe, env = null } = {}) {
   const bin = roomBinary();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? (await freePort());
     const argv = ["--port", String(p), "--host", HOST, ...args];
-    const proc = spawn(bin, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(bin, argv, { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
     const handle = new ServerHandle(proc, p, argv);
     guardAgainstOrphan(proc);
     liveServers.add(handle);
@@ -220,7 +205,7 @@ export async function startServer({ args = [], port = null } = {}) {
     if (recentServers.length > 8) recentServers = recentServers.slice(-8);
     proc.on("error", (e) => { handle.output += `[spawn error] ${e.message}\n`; });
     try {
-      await waitListening(handle);
+      await waitListening(handle, probe);
       return handle;
     } catch (e) {
       lastError = e;

@@ -18,29 +18,19 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Socket } from "phoenix";
 import WebSocket from "ws";
+import { watchSanitizerReports } from "../support/sanitizer_reports.mjs";
+import { HOST, sleep, withTimeout, freePort } from "../support/node_helpers.mjs";
 
-export { WebSocket, Socket };
+export { WebSocket, Socket, HOST, sleep, withTimeout, freePort };
 
-export const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 20000;
 const OUTPUT_LIMIT = 64 * 1024;
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `promise` but rejects with `message` after `ms`. */
-export function withTimeout(promise, ms, message) {
-  let timer;
-  const guard = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} (no result within ${ms} ms)`)), ms);
-  });
-  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
-}
 
 /** Polls `pred` (may be async) every 20 ms; resolves its first truthy value or rejects after `ms`. */
 export async function waitFor(pred, ms, what) {
@@ -60,18 +50,6 @@ export function uniqueEmail(prefix = "user") {
   return `${prefix}.${process.pid}.${Date.now()}.${emailCounter}@example.com`;
 }
 
-/** A free TCP port on the loopback interface (listen on 0, then close). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Cleanup of everything started here, whatever way the test process ends
@@ -108,6 +86,9 @@ function removeTempDir(dir) {
 function spawnUntil(command, args, { env, cwd, uid, gid, readyRe, what, timeoutMs = START_TIMEOUT_MS }) {
   const proc = spawn(command, args, { env, cwd, uid, gid, stdio: ["ignore", "pipe", "pipe"] });
   liveProcesses.add(proc);
+  // Instrumented builds: a sanitizer report, even one printed while the program stops
+  // after the last assertion, fails the test file.
+  watchSanitizerReports(proc, what);
   const state = { output: "", exited: null };
   const exitPromise = new Promise((resolve) => {
     proc.on("exit", (code, signal) => {

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "api/api_routes.h"
+#include "app/origin_policy.h"
 #include "auth/secret.h"
 #include "auth/socket_connect.h"
 #include "channel/challenge_channel.h"
@@ -23,6 +24,10 @@ roost::Result<std::unique_ptr<PairApp>> PairApp::create(PairConfig config) {
   if (ec) {
     roost::log().critical("cannot create the data directory {}: {}", config.data_dir.string(), ec.message());
     return ec;
+  }
+  if (auto origins = socket_origin_policy(config); !origins) {
+    roost::log().critical("bad --origin: an allowed origin needs a scheme and host, e.g. https://pair.example.com");
+    return origins.error();
   }
   auto secret = auth::load_or_create_secret(config.secret, config.data_dir);
   if (!secret) return secret.error();
@@ -48,6 +53,8 @@ PairApp::PairApp(PairConfig config, std::unique_ptr<store::Store> store, std::st
   endpoint.port = config_.port;
   endpoint.loops = config_.loops;
   endpoint.workers = config_.workers;
+  endpoint.tls_cert_file = config_.tls_cert_file;
+  endpoint.tls_key_file = config_.tls_key_file;
   endpoint_ = std::make_unique<roost::server::Endpoint>(endpoint);
   documents_ = std::make_unique<collab::DocumentService>(*store_, endpoint_->workers(), endpoint_->pubsub());
   // tutorial:end endpoint
@@ -68,6 +75,7 @@ void PairApp::mount() {
   socket.websocket = true;
   socket.longpoll = true;    // browsers behind proxies that break WebSocket still work
   socket.auth_token = true;  // the phoenix client's `authToken` option (a subprotocol)
+  socket.check_origin = socket_origin_policy(config_).value();  // validated by create()
   roost::channels::ChannelRouter router;
   // ---- channels ----------------------------------------------------------------
   // tutorial:begin route
@@ -99,7 +107,8 @@ void PairApp::mount() {
 
 int PairApp::run() {
   endpoint_->on_listening([this](std::uint16_t port) {
-    std::printf("pair listening on %s:%u\n", config_.host.c_str(), static_cast<unsigned>(port));
+    std::printf("pair listening on %s:%u%s\n", config_.host.c_str(), static_cast<unsigned>(port),
+                config_.tls_cert_file.empty() ? "" : " (tls)");
     std::fflush(stdout);
   });
   return endpoint_->run();

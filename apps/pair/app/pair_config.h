@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/token_service.h"
 
@@ -30,6 +31,19 @@ struct PairConfig {
   std::chrono::seconds token_ttl = auth::TokenService::kDefaultTtl;
   // The built web front end; empty: serve none (the API and socket still work).
   std::filesystem::path web_dir;
+  // Which pages may open the socket (browsers send their Origin with the upgrade and
+  // with long-poll requests; other clients send none and always pass). Empty: only the
+  // server's own origin (the scheme, host and port the request was sent to), which is
+  // where the web front end comes from, so the check is on without any configuration.
+  // Otherwise origins such as "https://pair.example.com" or "//*.example.com" (needed
+  // behind a proxy that terminates TLS or rewrites Host).
+  std::vector<std::string> allowed_origins;
+  // Development with a front end served from elsewhere: every origin passes.
+  bool any_origin = false;
+  // HTTPS and WSS on the port when both are set (PEM files; the key unencrypted). The
+  // default origin check then expects https:// pages.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 }  // namespace pair::app

@@ -40,6 +40,8 @@ class ChannelCore final : public pubsub::Subscriber, public std::enable_shared_f
   const proto::RawRef& table_join_ref() const noexcept { return table_join_ref_; }
   const proto::RawRef& own_join_ref() const noexcept { return own_join_ref_; }
   State state() const noexcept { return state_; }
+  // A handler is running, or messages wait for one.
+  bool handling() const noexcept { return running_ || inbox_head_ < inbox_.size(); }
   Socket* socket() const noexcept { return socket_; }
   SocketContext& context() const noexcept { return *context_; }
   boost::asio::any_io_executor executor() const noexcept { return executor_; }

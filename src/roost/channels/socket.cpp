@@ -60,7 +60,7 @@ void Socket::on_frame(std::string_view data, bool binary) {
     protocol_error(websocket::close_code::internal_error);
     return;
   }
-  if (!message_bucket_.take(TokenBucket::Clock::now())) {
+  if (message_bucket_.limited() && !message_bucket_.take(TokenBucket::Clock::now())) {
     refuse_flood(*decoded, "messages");
     return;
   }
@@ -114,7 +114,7 @@ void Socket::dispatch(proto::InboundMessage message) {
 }
 
 void Socket::handle_join(proto::InboundMessage message) {
-  if (!join_bucket_.take(TokenBucket::Clock::now())) {
+  if (join_bucket_.limited() && !join_bucket_.take(TokenBucket::Clock::now())) {
     refuse_flood(message, "joins");
     return;
   }
@@ -189,6 +189,13 @@ void Socket::drain_backlog() {
     idle_waiters_.clear();
     for (auto& w : waiters) w();
   }
+}
+
+bool Socket::handling() const noexcept {
+  if (joining_ != nullptr || backlog_head_ < backlog_.size()) return true;
+  for (const auto& core : channels_)
+    if (core->handling()) return true;
+  return false;
 }
 
 void Socket::when_idle(std::function<void()> fn) {

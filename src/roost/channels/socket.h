@@ -29,6 +29,7 @@ class Socket final : public transport::SocketHandler, public pubsub::Subscriber 
   void when_idle(std::function<void()> fn) override;
   void on_closed() override;
   bool has_channels() const noexcept override { return !channels_.empty(); }
+  bool handling() const noexcept override;
 
   // pubsub::Subscriber, for the socket id topic.
   void deliver(const pubsub::BroadcastPtr& broadcast) override;

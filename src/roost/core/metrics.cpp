@@ -34,6 +34,8 @@ constexpr Family kFamilies[] = {
     {"roost_oversized_broadcasts_total", "counter", "Channel broadcasts refused for their payload size", &LoopMetrics::oversized_broadcasts, false},
     {"roost_refused_connects_total", "counter", "Connections refused (origin, version, connect callback)", &LoopMetrics::refused_connects, false},
     {"roost_longpoll_sessions", "gauge", "Open long-poll sessions", &LoopMetrics::longpoll_sessions, false},
+    {"roost_tls_connections", "gauge", "Open TLS connections (handshaking or established)", &LoopMetrics::tls_connections, false},
+    {"roost_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out", &LoopMetrics::tls_handshake_failures, false},
     {"roost_loop_mailbox_depth", "gauge", "Cross-loop messages waiting, per loop", &LoopMetrics::mailbox_depth, true},
 };
 

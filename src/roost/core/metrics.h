@@ -47,6 +47,8 @@ struct LoopMetrics {
   Counter refused_connects;       // upgrades / sessions refused (origin, vsn, connect callback)
   Counter mailbox_depth;          // gauge: cross-loop messages waiting
   Counter longpoll_sessions;      // gauge
+  Counter tls_connections;        // gauge: TLS connections (also counted above once upgraded)
+  Counter tls_handshake_failures; // TLS handshakes failed or timed out
 };
 
 class Metrics {

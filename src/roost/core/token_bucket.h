@@ -18,6 +18,9 @@ class TokenBucket {
   TokenBucket(std::uint32_t rate_per_second, std::uint32_t burst) noexcept
       : rate_(rate_per_second), burst_(std::max(burst, rate_per_second)), tokens_(burst_) {}
 
+  // False for rate 0: callers skip reading the clock for a bucket that never refuses.
+  bool limited() const noexcept { return rate_ != 0; }
+
   // Takes one token if there is one; refills by elapsed time first.
   bool take(Clock::time_point now) noexcept {
     if (rate_ == 0) return true;

@@ -10,6 +10,7 @@ namespace roost::presence {
 enum class TrackerError {
   already_tracked = 1,  // track of a (topic, owner, key) that is already tracked
   nopresence,           // update of a (topic, owner, key) that is not tracked here
+  too_many_metas,       // track over TrackerOptions::max_metas_per_key (not a Phoenix error)
 };
 
 const std::error_category& presence_category() noexcept;

@@ -76,7 +76,12 @@ std::size_t Tracker::shard_index(std::string_view topic) const noexcept { return
 Task<Result<std::string>> Tracker::track(Owner owner, std::string topic, std::string key, std::string meta) {
   std::size_t i = shard_index(topic);
   auto fn = [this, i, owner = std::move(owner), topic = std::move(topic), key = std::move(key),
-             meta = std::move(meta)](auto done) mutable { done(shards_[i]->track(owner, topic, key, std::move(meta))); };
+             meta = std::move(meta)](auto done) mutable {
+    auto result = shards_[i]->track(owner, topic, key, std::move(meta));
+    if (!result && result.error() == TrackerError::too_many_metas)
+      metas_refused_.fetch_add(1, std::memory_order_relaxed);
+    done(std::move(result));
+  };
   co_return co_await net::call_on<Result<std::string>>(shard_loop(i), std::move(fn));
 }
 
@@ -125,6 +130,10 @@ Task<std::string> Tracker::get_by_key(std::string topic, std::string key) {
 }
 
 void Tracker::render_metrics(std::string& out) const {
+  fmt::format_to(std::back_inserter(out),
+                 "# HELP roost_presence_metas_refused_total Local tracks refused over max_metas_per_key\n"
+                 "# TYPE roost_presence_metas_refused_total counter\nroost_presence_metas_refused_total {}\n",
+                 metas_refused_.load(std::memory_order_relaxed));
   if (!link_) return;
   struct Family {
     const char* name;

@@ -68,7 +68,8 @@ class Tracker {
 
   // The remote replicas as GET /cluster lists them (ReplicaDirectory::to_json); on loop 0.
   boost::json::array replicas_json() const { return directory_.to_json(); }
-  // Appends the roost_presence_* replication families (nothing on a single node).
+  // Appends roost_presence_metas_refused_total and, in a cluster, the roost_presence_*
+  // replication families.
   void render_metrics(std::string& out) const;
 
  private:
@@ -82,6 +83,8 @@ class Tracker {
   // One per shard, created here (before any loop runs) so a scrape never races a shard.
   std::vector<std::unique_ptr<ReplicationStats>> stats_;
   ReplicaDirectory directory_;  // loop 0
+  // Tracks refused with too_many_metas, by any shard; rare, so one shared atomic.
+  std::atomic<std::uint64_t> metas_refused_{0};
 };
 
 }  // namespace roost::presence

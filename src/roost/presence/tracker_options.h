@@ -36,6 +36,15 @@ struct TrackerOptions {
   std::chrono::milliseconds down_period{30000};
   // Phoenix's permdown_period: a replica down for this long is dropped for good.
   std::chrono::milliseconds permdown_period{20 * 60 * 1000};
+  // Metas one key may hold in one topic through local tracks (a user with many tabs or
+  // devices: one meta each). Every meta is repeated in each presence_state and in every
+  // diff of the key, so a runaway client that tracks in a loop would make the key's
+  // entry, and every snapshot of the topic, grow without bound. 100 is far above what a
+  // person opens (tabs, devices) and small enough that a snapshot stays a few kB per key.
+  // Over it track() fails with too_many_metas. The limit is per node and on local tracks
+  // only: presences replicated from other nodes are never refused (each node bounds its
+  // own), so a key may show up to this many metas per node. 0 = unlimited.
+  std::size_t max_metas_per_key = 100;
   // Decorates presences before they reach clients (presence.md §2.1); identity if empty.
   FetchHook fetch;
 };

@@ -73,11 +73,24 @@ std::string TrackerShard::next_ref() {
 
 Result<std::string> TrackerShard::track(const Owner& owner, std::string_view topic, std::string_view key,
                                         std::string meta) {
+  if (over_meta_limit(owner, topic, key)) return make_error_code(TrackerError::too_many_metas);
   auto diff = state_.join(owner, topic, key, std::move(meta));
   if (!diff) return diff.error();
   std::string ref = diff->joins.empty() ? std::string() : diff->joins.back().meta.phx_ref;
   absorb(*diff);
   return ref;
+}
+
+// Only this node's own entries count (TrackerOptions::max_metas_per_key): replicated
+// ones are another node's to bound. A re-track of the same owner is left to State::join,
+// which answers already_tracked.
+bool TrackerShard::over_meta_limit(const Owner& owner, std::string_view topic, std::string_view key) const {
+  const std::size_t limit = options_.max_metas_per_key;
+  if (limit == 0 || state_.find(owner, topic, key) != nullptr) return false;
+  std::size_t local = 0;
+  for (const Entry* e : state_.get_by_key(topic, key))
+    if (e->tag.replica == state_.replica()) ++local;
+  return local >= limit;
 }
 
 Result<std::string> TrackerShard::update(const Owner& owner, std::string_view topic, std::string_view key,

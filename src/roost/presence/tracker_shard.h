@@ -60,7 +60,8 @@ class TrackerShard {
   // The bus link went down or came back (after resubscribing).
   void on_link(bool up);
 
-  // Each returns the new phx_ref, or already_tracked / nopresence.
+  // Each returns the new phx_ref, or already_tracked / nopresence; track also
+  // too_many_metas over TrackerOptions::max_metas_per_key.
   Result<std::string> track(const Owner& owner, std::string_view topic, std::string_view key, std::string meta);
   Result<std::string> update(const Owner& owner, std::string_view topic, std::string_view key, std::string meta);
   void untrack(const Owner& owner, std::string_view topic, std::string_view key);
@@ -76,6 +77,7 @@ class TrackerShard {
 
  private:
   std::string next_ref();
+  bool over_meta_limit(const Owner& owner, std::string_view topic, std::string_view key) const;
   void flush();
   void flush_topic(const std::string& topic, DiffBuffer& buffer);
   void arm_tick(std::chrono::milliseconds delay);

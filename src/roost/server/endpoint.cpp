@@ -13,6 +13,7 @@
 #include "roost/net/call_on.h"
 #include "roost/transport/http_session.h"
 #include "roost/transport/loop_transport.h"
+#include "roost/transport/tls_context.h"
 #include "roost/websocket/close_code.h"
 
 namespace roost::server {
@@ -46,8 +47,8 @@ Endpoint::Endpoint(EndpointConfig config)
     // Presence replicates over the bus: shard i of every node on its own channels.
     tracker_->replicate(presence::link_over(*b));
     set_cluster_replicas([t = tracker_.get()] { return t->replicas_json(); });
-    metrics_->add_section([t = tracker_.get()](std::string& out) { t->render_metrics(out); });
   }
+  metrics_->add_section([t = tracker_.get()](std::string& out) { t->render_metrics(out); });
   tracker_->start();
 }
 
@@ -152,6 +153,15 @@ int Endpoint::run() {
     log().critical("{}", cluster_error_);
     return 2;
   }
+  if (transport::TlsFiles files{config_.tls_cert_file, config_.tls_key_file}; files.wanted()) {
+    std::string why;
+    tls_.context = transport::make_tls_context(files, &why);
+    if (!tls_.context) {
+      log().critical("{}", why);
+      return 2;
+    }
+    tls_.handshake_timeout = config_.tls_handshake_timeout;
+  }
   if (cluster_) {
     // Before listening: a node that cannot reach Redis exits instead of serving alone.
     std::string detail;
@@ -177,7 +187,7 @@ int Endpoint::run() {
     return 2;
   }
   std::uint16_t port = acceptor_->local_endpoint().port();
-  log().info("listening on {}:{} with {} loops", config_.host, port, loops_->size());
+  log().info("listening on {}:{} with {} loops{}", config_.host, port, loops_->size(), tls_.context ? " (tls)" : "");
   if (on_listening_) on_listening_(port);
   accept_next();
 
@@ -199,7 +209,10 @@ void Endpoint::accept_next() {
     if (ec == asio::error::operation_aborted || draining_) return;
     if (!ec) {
       // The socket already belongs to the target loop's io_context; start it there.
-      asio::post(target.io(), [this, s = std::move(socket)]() mutable { transport::start_http_session(std::move(s), http_); });
+      asio::post(target.io(), [this, s = std::move(socket)]() mutable {
+        if (tls_.context) transport::start_tls_session(std::move(s), tls_, http_);
+        else transport::start_http_session(std::move(s), http_);
+      });
     } else {
       log().warn("accept failed: {}", ec.message());
     }
@@ -216,10 +229,13 @@ void Endpoint::drain() {
   boost::system::error_code ec;
   if (acceptor_) acceptor_->close(ec);
   // §7.10: sockets with joined channels are closed with 1012 so clients reconnect elsewhere.
+  // One still handling a message (a push waiting for its save) closes after its reply, within
+  // half the drain bound, which leaves the other half for the close handshakes.
+  auto replies_deadline = std::chrono::steady_clock::now() + config_.drain_timeout / 2;
   for (std::size_t i = 0; i < loops_->size(); ++i) {
-    loops_->at(i).post([] {
+    loops_->at(i).post([replies_deadline] {
       transport::LoopTransport::current().close_all(websocket::close_code::service_restart,
-                                                    websocket::close_code::going_away);
+                                                    websocket::close_code::going_away, replies_deadline);
     });
   }
   wait_drained(std::chrono::steady_clock::now() + config_.drain_timeout);

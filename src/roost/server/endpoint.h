@@ -1,4 +1,4 @@
-// Role: Endpoint, a Roost server: the loops, PubSub, the HTTP listener, the mounted
+// Role: Endpoint, a Roost server: the loops, PubSub, the HTTP (or HTTPS) listener, the mounted
 // sockets, the application's HTTP routes, /healthz, /metrics and /cluster, the cluster
 // node (Redis bus and broadcast adapter) when a Redis URL is set, and the signal-driven
 // graceful drain. An application builds one, mounts its sockets and routes, and calls
@@ -31,6 +31,7 @@
 #include "roost/pubsub/pubsub.h"
 #include "roost/server/static_files.h"
 #include "roost/transport/http_types.h"
+#include "roost/transport/tls_front.h"
 
 namespace roost::cluster {
 class ClusterNode;
@@ -56,6 +57,13 @@ struct EndpointConfig {
   // redis://host:port of the cluster's Redis; empty = a single node. This node's name
   // is presence.node.
   std::string redis_url;
+  // TLS on the listening port (https:// and wss:// only; no plain HTTP beside it) when
+  // both are set: PEM files, the certificate chain and its unencrypted key. A missing,
+  // unreadable or mismatched file makes run() return 2 before listening.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // A TLS client must finish its handshake within this.
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
 };
 
 class Endpoint {
@@ -131,6 +139,7 @@ class Endpoint {
   };
   std::vector<StaticMount> static_mounts_;
   transport::HttpConfig http_;
+  transport::TlsFrontConfig tls_;  // tls_.context set by run() when TLS is configured
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::function<void(std::uint16_t)> on_listening_;
   std::atomic<bool> draining_{false};

@@ -11,9 +11,9 @@ namespace http = boost::beast::http;
 namespace {
 
 // "host:port" of the request, for check_origin :conn.
-std::pair<std::string, std::uint16_t> request_host(const HttpRequest& request) {
+std::pair<std::string, std::uint16_t> request_host(const HttpRequest& request, bool secure) {
   std::string_view host = request[http::field::host];
-  std::uint16_t port = 80;
+  std::uint16_t port = secure ? 443 : 80;
   auto colon = host.rfind(':');
   if (colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
     port = static_cast<std::uint16_t>(std::atoi(std::string(host.substr(colon + 1)).c_str()));
@@ -24,12 +24,12 @@ std::pair<std::string, std::uint16_t> request_host(const HttpRequest& request) {
 
 }  // namespace
 
-bool origin_ok(const SocketOptions& options, const HttpRequest& request) {
+bool origin_ok(const SocketOptions& options, const HttpRequest& request, const RequestInfo& info) {
   auto it = request.find(http::field::origin);
   std::optional<std::string_view> origin;
   if (it != request.end()) origin = it->value();
-  auto [host, port] = request_host(request);
-  return proto::origin_allowed(options.check_origin, origin, "http", host, port);
+  auto [host, port] = request_host(request, info.secure);
+  return proto::origin_allowed(options.check_origin, origin, info.secure ? "https" : "http", host, port);
 }
 
 PreparedConnect prepare_connect(const HttpRequest& request, const RequestInfo& info, TransportKind kind) {

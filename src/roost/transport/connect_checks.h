@@ -17,7 +17,9 @@ struct PreparedConnect {
   ConnectInfo info;
 };
 
-bool origin_ok(const SocketOptions& options, const HttpRequest& request);
+// `info.secure` picks the scheme (https or http) and default port the request was sent
+// to, which check_origin :conn compares against.
+bool origin_ok(const SocketOptions& options, const HttpRequest& request, const RequestInfo& info);
 
 // Parses the query (last duplicate wins), negotiates `vsn`, and fills in the peer,
 // origin and user agent. The auth token is the transport's to add.

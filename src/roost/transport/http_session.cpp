@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <optional>
 
 #include "roost/transport/longpoll_http.h"
 #include "roost/transport/loop_transport.h"
@@ -76,12 +77,20 @@ const MountedSocket* match_socket(const HttpConfig& config, std::string_view pat
   return nullptr;
 }
 
-Task<void> serve(tcp::socket socket, const HttpConfig& config) {
+Task<void> serve(tcp::socket socket, const HttpConfig& config, std::optional<ClientFacts> client) {
   beast::flat_buffer buffer;
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
-  if (ec) co_return;
-  auto slot = config.connections->acquire(peer.address());
+  const bool secure = client.has_value();
+  tcp::endpoint peer;
+  std::optional<PeerSlot> slot;
+  if (client) {
+    peer = client->peer;
+    slot = std::move(client->slot);
+  } else {
+    peer = socket.remote_endpoint(ec);
+    if (ec) co_return;
+    slot = config.connections->acquire(peer.address());
+  }
   if (!slot) {
     LoopTransport::current().loop().metrics().refused_connects.add();
     static constexpr std::string_view kBusy =
@@ -126,7 +135,7 @@ Task<void> serve(tcp::socket socket, const HttpConfig& config) {
     std::string_view target = request.target();
     auto qpos = target.find('?');
     RequestInfo info{target.substr(0, qpos), qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1),
-                     peer};
+                     peer, secure};
     // Leave headroom beyond a held long-poll GET's window before the watchdog fires.
     watchdog.arm(config.request_timeout + std::chrono::seconds(30));
 
@@ -160,7 +169,12 @@ Task<void> serve(tcp::socket socket, const HttpConfig& config) {
 
 void start_http_session(tcp::socket socket, const HttpConfig& config) {
   auto executor = socket.get_executor();
-  asio::co_spawn(executor, serve(std::move(socket), config), asio::detached);
+  asio::co_spawn(executor, serve(std::move(socket), config, std::nullopt), asio::detached);
+}
+
+void start_http_session(tcp::socket socket, const HttpConfig& config, ClientFacts client) {
+  auto executor = socket.get_executor();
+  asio::co_spawn(executor, serve(std::move(socket), config, std::move(client)), asio::detached);
 }
 
 }  // namespace roost::transport

@@ -26,7 +26,8 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 struct RequestInfo {
   std::string_view path;
   std::string_view query;
-  boost::asio::ip::tcp::endpoint peer;
+  boost::asio::ip::tcp::endpoint peer;  // the client's own address, also behind the TLS front
+  bool secure = false;                  // arrived over TLS (https/wss), for the origin check
 };
 
 using HttpHandler = std::function<Task<HttpResponse>(const HttpRequest&, const RequestInfo&)>;

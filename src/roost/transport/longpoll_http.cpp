@@ -64,7 +64,7 @@ std::optional<std::string> session_token(const HttpRequest& request, std::string
 // Creates a session on this loop: origin, vsn and connect as for WebSocket (§9.2).
 HttpResponse create_session(const HttpRequest& request, const RequestInfo& info, const MountedSocket& mounted) {
   auto& lt = LoopTransport::current();
-  if (!origin_ok(mounted.options, request)) {
+  if (!origin_ok(mounted.options, request, info)) {
     lt.loop().metrics().refused_connects.add();
     return status_answer(request, 403);
   }
@@ -114,7 +114,7 @@ Task<HttpResponse> handle_longpoll(const HttpRequest& request, const RequestInfo
     case http::verb::post: break;
     default: co_return make_response(request, 400);
   }
-  if (!origin_ok(mounted.options, request)) co_return status_answer(request, 403);
+  if (!origin_ok(mounted.options, request, info)) co_return status_answer(request, 403);
 
   auto token = session_token(request, info.query);
   std::optional<std::size_t> loop_index = token ? LongPollRegistry::loop_of(*token) : std::nullopt;

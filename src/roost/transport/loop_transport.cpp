@@ -82,10 +82,11 @@ void LoopTransport::sweep() {
   longpoll_->sweep(now_);
 }
 
-void LoopTransport::close_all(std::uint16_t code_with_channels, std::uint16_t code_without) {
+void LoopTransport::close_all(std::uint16_t code_with_channels, std::uint16_t code_without,
+                              Clock::time_point deadline) {
   for (auto it = connections_.begin(); it != connections_.end();) {
     SweptConnection& c = *it++;
-    c.drain(code_with_channels, code_without);
+    c.drain(code_with_channels, code_without, deadline);
   }
   longpoll_->close_all();
 }

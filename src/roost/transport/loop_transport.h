@@ -31,7 +31,10 @@ class SweptConnection : public ConnectionHook {
  public:
   virtual ~SweptConnection() = default;
   virtual void sweep(std::chrono::steady_clock::time_point now) = 0;
-  virtual void drain(std::uint16_t code_with_channels, std::uint16_t code_without) = 0;
+  // Closes the connection for a server drain. One whose socket is still handling a message
+  // may wait for its reply until `deadline`.
+  virtual void drain(std::uint16_t code_with_channels, std::uint16_t code_without,
+                     std::chrono::steady_clock::time_point deadline) = 0;
 };
 
 class LoopTransport {
@@ -57,8 +60,10 @@ class LoopTransport {
   void schedule_flush(std::shared_ptr<WsConnection> connection);
 
   // Closes every connection: those with joined channels with `code_with_channels`
-  // (1012 on drain), the others with `code_without`.
-  void close_all(std::uint16_t code_with_channels, std::uint16_t code_without);
+  // (1012 on drain), the others with `code_without`. A WebSocket still handling a message
+  // stops reading and closes once its reply is out, at the latest at `deadline`.
+  void close_all(std::uint16_t code_with_channels, std::uint16_t code_without,
+                 std::chrono::steady_clock::time_point deadline);
 
   LongPollRegistry& longpoll() noexcept { return *longpoll_; }
 

@@ -60,6 +60,10 @@ class SocketHandler {
   virtual bool busy() const noexcept = 0;
   // Runs `fn` once busy() turns false (at once if it already is).
   virtual void when_idle(std::function<void()> fn) = 0;
+  // True while any message already received is still being handled, e.g. a push whose
+  // reply waits for a database save. A draining server closes the socket only after that
+  // reply has gone out (or the drain's deadline has passed).
+  virtual bool handling() const noexcept { return busy(); }
   // The transport is gone; terminate everything with reason "closed".
   virtual void on_closed() = 0;
   // True when the socket has joined channels (drain closes those with 1012).

@@ -37,7 +37,7 @@ std::optional<HttpResponse> upgrade_websocket(const HttpRequest& request, const 
   auto& metrics = LoopTransport::current().loop().metrics();
 
   if (request.method() != http::verb::get) return refuse(400);
-  if (!origin_ok(options, request)) {
+  if (!origin_ok(options, request, info)) {
     metrics.refused_connects.add();
     return refuse(403);
   }

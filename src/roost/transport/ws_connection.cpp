@@ -89,6 +89,7 @@ SendStatus WsConnection::enqueue(SharedBytes bytes, bool control) {
 void WsConnection::flush() {
   flush_pending_ = false;
   if (finished_ || writing_) return;
+  close_if_drained(LoopTransport::current().now());  // a reply just queued may be the last
   while (head_ < queue_.size()) {
     std::array<asio::const_buffer, kMaxIov> bufs;
     std::size_t n = 0;
@@ -150,6 +151,12 @@ void WsConnection::arm_read() {
 
 void WsConnection::on_readable(const boost::system::error_code& ec) {
   if (finished_) return;
+  if (drain_code_ != 0 && !closing_ && !ec) {
+    // Read again when the close goes out. No Asio operation holds the connection while its
+    // read is parked, so it holds itself until then.
+    parked_self_ = shared_from_this();
+    return;
+  }
   if (ec) {
     finish();
     return;
@@ -214,6 +221,28 @@ void WsConnection::close(std::uint16_t code) {
   closing_ = true;
   close_deadline_ = LoopTransport::current().now() + kCloseLinger;
   enqueue(make_shared_bytes(websocket::make_close_frame(code)), true);
+  if (parked_self_) {  // the peer's answer to the close must be read
+    arm_read();
+    parked_self_.reset();
+  }
+}
+
+void WsConnection::drain(std::uint16_t code_with_channels, std::uint16_t code_without,
+                         LoopTransport::Clock::time_point deadline) {
+  if (!handler_ || !handler_->has_channels()) {
+    close(code_without);
+    return;
+  }
+  // A push whose reply waits for a save: the reply goes out first, then the close. Nothing
+  // more is read meanwhile, so only messages already received are waited for.
+  drain_code_ = code_with_channels;
+  drain_deadline_ = deadline;
+  close_if_drained(LoopTransport::Clock::now());
+}
+
+void WsConnection::close_if_drained(LoopTransport::Clock::time_point now) {
+  if (drain_code_ == 0 || closing_) return;
+  if (!handler_ || !handler_->handling() || now >= drain_deadline_) close(drain_code_);
 }
 
 void WsConnection::abort(const char* why) {
@@ -229,6 +258,7 @@ void WsConnection::abort(const char* why) {
 
 void WsConnection::sweep(LoopTransport::Clock::time_point now) {
   if (finished_) return;
+  close_if_drained(now);
   if (closing_) {
     if (now >= close_deadline_) finish();
     return;
@@ -260,6 +290,7 @@ void WsConnection::finish() {
       self->handler_.reset();
     }
   });
+  parked_self_.reset();  // the posted task above keeps the connection alive meanwhile
 }
 
 }  // namespace roost::transport

@@ -57,9 +57,8 @@ class WsConnection final : public Outbound,
 
   // LoopTransport
   void sweep(LoopTransport::Clock::time_point now) override;
-  void drain(std::uint16_t code_with_channels, std::uint16_t code_without) override {
-    close(handler_ && handler_->has_channels() ? code_with_channels : code_without);
-  }
+  void drain(std::uint16_t code_with_channels, std::uint16_t code_without,
+             LoopTransport::Clock::time_point deadline) override;
   void flush();
 
  private:
@@ -69,6 +68,7 @@ class WsConnection final : public Outbound,
   void on_writable(const boost::system::error_code& ec);
   void abort(const char* why);
   void finish();  // closes the socket and tells the handler, once
+  void close_if_drained(LoopTransport::Clock::time_point now);
 
   tcp::socket socket_;
   LoopMetrics& metrics_;  // its loop's; outlives the connection even at process exit
@@ -89,6 +89,11 @@ class WsConnection final : public Outbound,
   bool closing_ = false;      // close frame queued: no more frames
   bool finished_ = false;
   bool parser_failed_ = false;  // input is now drained, not parsed
+  // Server drain while a message is being handled: read nothing more, close with
+  // drain_code_ once the handler is done (checked at each flush and sweep).
+  std::uint16_t drain_code_ = 0;
+  LoopTransport::Clock::time_point drain_deadline_{};
+  std::shared_ptr<WsConnection> parked_self_;  // set while a readable socket is left unread
 };
 
 }  // namespace roost::transport

@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -43,23 +44,29 @@ RedisBusOptions fast() {
   return o;
 }
 
-// What a subscriber saw, with the loop it ran on. Written on the loop thread only.
+// What a subscriber saw, with the loop it ran on. Written on that loop's thread only;
+// the vectors are read on the same thread or once the loops have stopped. A test polling
+// from another loop's thread reads the atomic mirrors (`received`, up()) instead.
 struct Inbox {
   std::vector<std::string> messages;
   std::vector<bool> links;
-  bool wrong_loop = false;
+  std::atomic<bool> wrong_loop{false};
+  std::atomic<std::size_t> received{0};
+  std::atomic<bool> link_up{false};
 
   void watch(RedisBus& bus, Loop& loop, const std::string& channel) {
     bus.subscribe(channel, loop, [this, &loop](std::string_view payload) {
       if (!loop.is_current()) wrong_loop = true;
       messages.emplace_back(payload);
+      received.fetch_add(1);
     });
     bus.on_link(loop, [this, &loop](bool up) {
       if (!loop.is_current()) wrong_loop = true;
       links.push_back(up);
+      link_up = up;
     });
   }
-  bool up() const { return !links.empty() && links.back(); }
+  bool up() const { return link_up; }
 };
 
 class RedisBusTest : public ::testing::Test {
@@ -88,7 +95,7 @@ TEST_F(RedisBusTest, EveryNodeReceivesEveryMessageIncludingItsOwn) {
     // From a thread that is no loop at all.
     std::thread([&] { b.publish("chan", "from b"); }).join();
     EXPECT_TRUE(co_await eventually([&] {
-      return at_a.messages.size() == 2 && at_b.messages.size() == 2 && at_b_other_loop.messages.size() == 2;
+      return at_a.received == 2 && at_b.received == 2 && at_b_other_loop.received == 2;
     }));
     co_await roost::testing::sleep_for(100ms);  // nothing more comes
     for (Inbox* in : {&at_a, &at_b}) {

@@ -39,7 +39,9 @@ TEST(TokenBucket, RefillIsCappedAtTheBurst) {
 
 TEST(TokenBucket, ZeroRateMeansUnlimited) {
   TokenBucket bucket(0, 0);
+  EXPECT_FALSE(bucket.limited());
   for (int i = 0; i < 100'000; ++i) ASSERT_TRUE(bucket.take(at(0ms)));
+  EXPECT_TRUE(TokenBucket(1, 1).limited());
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "roost/core/errors.h"
 #include "roost/presence/errors.h"
 #include "roost/presence/state.h"
 #include "roost/pubsub/pubsub.h"
@@ -243,6 +244,40 @@ TEST(TrackerShard, UpdateOfAnUntrackedKeyIsNopresence) {
   EXPECT_EQ(other_owner, make_error_code(TrackerError::nopresence));
   // track, untrack, track bob: three diffs, none for the failed updates
   EXPECT_EQ(rig.recorders[0].got.size(), 3u);
+}
+
+TEST(TrackerShard, MetasPerKeyLimitRefusesTheNextLocalTrack) {
+  Rig rig(0ms);
+  rig.options.max_metas_per_key = 2;
+  const Owner owner4{"roost", 4};
+  std::error_code over, retrack, after_leave;
+  bool other_key = false, other_topic = false;
+  std::string list;
+  rig.run({std::string(kTopic)}, [&](TrackerShard& shard) -> Task<void> {
+    (void)shard.track(kOwner1, kTopic, "ann", R"({"tab":1})").value();
+    (void)shard.track(kOwner2, kTopic, "ann", R"({"tab":2})").value();
+    auto r = shard.track(kOwner3, kTopic, "ann", R"({"tab":3})");
+    if (!r) over = r.error();
+    other_key = shard.track(kOwner3, kTopic, "bob", "{}").has_value();
+    other_topic = shard.track(owner4, "presence:elsewhere", "ann", "{}").has_value();
+    auto again = shard.track(kOwner1, kTopic, "ann", "{}");  // the owner's own entry: not a new meta
+    if (!again) retrack = again.error();
+    co_await sleep_for(30ms);
+    list = shard.list_json(kTopic);
+    shard.untrack(kOwner1, kTopic, "ann");
+    auto freed = shard.track(kOwner3, kTopic, "ann", R"({"tab":3})");
+    if (!freed) after_leave = freed.error();
+    co_await sleep_for(30ms);
+  });
+  EXPECT_EQ(over, make_error_code(TrackerError::too_many_metas));
+  EXPECT_TRUE(over == Condition::limit) << "a configured limit, as the other limits report";
+  EXPECT_EQ(retrack, make_error_code(TrackerError::already_tracked));
+  EXPECT_TRUE(other_key) << "other keys of the topic are still tracked";
+  EXPECT_TRUE(other_topic) << "the same key in another topic is still tracked";
+  EXPECT_EQ(parse(list).as_object().at("ann").as_object().at("metas").as_array().size(), 2u);
+  EXPECT_FALSE(after_leave) << "a freed slot can be taken";
+  // ann ×2, bob, then the untrack and the freed track: no diff for the refused ones.
+  EXPECT_EQ(rig.recorders[0].got.size(), 5u);
 }
 
 TEST(TrackerShard, OneOwnerSeveralKeysAndOneKeySeveralOwners) {

@@ -1,0 +1,52 @@
+// Measures the resident memory of `room` per idle WebSocket, plain vs TLS.
+//   ROOST_BIN=build/bin node bench/scripts/tls_memory.mjs [N=300]
+// One loop, N raw WebSockets opened one after another and left idle; the difference in
+// VmRSS and open descriptors before and after, per connection. Needs `npm ci` in
+// tests/conformance (for `ws`) and the openssl CLI.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import WebSocket from "../../tests/conformance/node_modules/ws/index.js";
+
+const N = Number(process.argv[2] ?? 300);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roost-tlsmem-"));
+const CERT = path.join(dir, "cert.pem"), KEY = path.join(dir, "key.pem");
+execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+  "-keyout", KEY, "-out", CERT, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "pipe" });
+const CA = fs.readFileSync(CERT);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
+const fds = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
+
+async function run(tls) {
+  const args = ["--port", "0", "--host", "127.0.0.1", "--loops", "1", "--max-connections-per-address", "0",
+    "--log-level", "warn"];
+  if (tls) args.push("--tls-cert", CERT, "--tls-key", KEY);
+  const proc = spawn(path.join(process.env.ROOST_BIN, "room"), args, { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("room did not start within 15 s")), 15000);
+    proc.stdout.on("data", (d) => {
+      const m = /listening on [0-9.]+:(\d+)/.exec(d);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+  });
+  await sleep(300);
+  const base = rss(proc.pid), baseFds = fds(proc.pid);
+  const socks = [];
+  const url = `${tls ? "wss" : "ws"}://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`;
+  for (let i = 0; i < N; i++) {
+    const ws = new WebSocket(url, { ca: CA, perMessageDeflate: false, handshakeTimeout: 10000 });
+    await new Promise((res, rej) => { ws.once("open", res); ws.once("error", rej); });
+    socks.push(ws);
+  }
+  await sleep(1000);
+  const after = rss(proc.pid), afterFds = fds(proc.pid);
+  console.log(`${tls ? "tls  " : "plain"}: ${N} idle WebSockets: +${after - base} KiB RSS (${((after - base) / N).toFixed(1)} KiB each), +${afterFds - baseFds} fds`);
+  for (const s of socks) s.terminate();
+  proc.kill("SIGKILL");
+}
+await run(false);
+await run(true);
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(0);
