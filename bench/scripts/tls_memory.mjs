@@ -3,19 +3,16 @@
 // One loop, N raw WebSockets opened one after another and left idle; the difference in
 // VmRSS and open descriptors before and after, per connection. Needs `npm ci` in
 // tests/conformance (for `ws`) and the openssl CLI.
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import WebSocket from "../../tests/conformance/node_modules/ws/index.js";
+import { sleep } from "../../tests/support/node_helpers.mjs";
+import { makeCertificate } from "../../tests/support/tls_fixture.mjs";
 
 const N = Number(process.argv[2] ?? 300);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roost-tlsmem-"));
-const CERT = path.join(dir, "cert.pem"), KEY = path.join(dir, "key.pem");
-execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-  "-keyout", KEY, "-out", CERT, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "pipe" });
-const CA = fs.readFileSync(CERT);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const certificate = makeCertificate();
+const { cert: CERT, key: KEY, ca: CA } = certificate;
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
 const fds = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
 
@@ -48,5 +45,5 @@ async function run(tls) {
 }
 await run(false);
 await run(true);
-fs.rmSync(dir, { recursive: true, force: true });
+certificate.remove();
 process.exit(0);

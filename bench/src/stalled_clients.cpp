@@ -33,8 +33,7 @@ void StalledClients::on_text(WsClient& c, std::string_view text, std::int64_t) {
     wire_->join(c, topic_);
   } else if (in.kind == Inbound::Kind::reply && in.ref == kJoinRef && !is_stalled_[c.id()]) {
     if (!in.ok) {
-      ++failed_;
-      c.abort();
+      c.abort();  // on_closed counts it as failed
       return;
     }
     is_stalled_[c.id()] = true;

@@ -119,6 +119,11 @@ bool TlsRelay::start_session(const HttpConfig& http, const tcp::endpoint& peer, 
     ::close(fds[1]);
     return false;
   }
+  inner_.non_blocking(true, ec);  // copy_when_readable's read must never wait
+  if (ec) {
+    ::close(fds[1]);  // fds[0] belongs to inner_ now
+    return false;
+  }
   // A tcp::socket over a Unix stream socket: the session only reads, writes and waits
   // on it, which are the same calls; TCP options on it fail harmlessly.
   tcp::socket session_end(stream_.get_executor());
@@ -144,6 +149,24 @@ Task<void> copy_until_end(From& from, To& to) {
   }
 }
 
+// The same for the session's end of the pair, which is an ordinary socket: it waits for
+// readiness first and takes its buffer only while bytes are there, so an idle connection
+// holds one relay buffer (the TLS side's), not two.
+template <class To>
+Task<void> copy_when_readable(asio::local::stream_protocol::socket& from, To& to) {
+  for (;;) {
+    auto [ready] = co_await from.async_wait(asio::socket_base::wait_read, asio::as_tuple(use_awaitable));
+    if (ready) co_return;
+    auto buffer = std::make_unique<char[]>(kRelayChunk);
+    boost::system::error_code rec;
+    std::size_t n = from.read_some(asio::buffer(buffer.get(), kRelayChunk), rec);
+    if (rec == asio::error::would_block || rec == asio::error::try_again) continue;
+    if (rec) co_return;
+    auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buffer.get(), n), asio::as_tuple(use_awaitable));
+    if (wec) co_return;
+  }
+}
+
 Task<void> TlsRelay::client_to_server(std::shared_ptr<TlsRelay> self) {
   // Ends on close_notify, a TCP close or reset, the relay dropping the connection, or
   // the session closing its end.
@@ -156,7 +179,7 @@ Task<void> TlsRelay::client_to_server(std::shared_ptr<TlsRelay> self) {
 Task<void> TlsRelay::server_to_client(std::shared_ptr<TlsRelay> self) {
   // Ends when the session closes its end or shuts down its sending side, or the client
   // is gone.
-  co_await copy_until_end(self->inner_, self->stream_);
+  co_await copy_when_readable(self->inner_, self->stream_);
   // close_notify; the shutdown completes when the client answers with its own, while
   // client_to_server keeps relaying what arrives before it. Bounded: then the TCP
   // connection goes, which also ends client_to_server.

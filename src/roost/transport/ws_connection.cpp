@@ -89,7 +89,8 @@ SendStatus WsConnection::enqueue(SharedBytes bytes, bool control) {
 void WsConnection::flush() {
   flush_pending_ = false;
   if (finished_ || writing_) return;
-  close_if_drained(LoopTransport::current().now());  // a reply just queued may be the last
+  // A reply just queued may be the last one a drain waits for.
+  if (drain_code_ != 0) close_if_drained(LoopTransport::current().now());
   while (head_ < queue_.size()) {
     std::array<asio::const_buffer, kMaxIov> bufs;
     std::size_t n = 0;
@@ -241,7 +242,7 @@ void WsConnection::drain(std::uint16_t code_with_channels, std::uint16_t code_wi
 }
 
 void WsConnection::close_if_drained(LoopTransport::Clock::time_point now) {
-  if (drain_code_ == 0 || closing_) return;
+  if (closing_) return;
   if (!handler_ || !handler_->handling() || now >= drain_deadline_) close(drain_code_);
 }
 
@@ -258,7 +259,7 @@ void WsConnection::abort(const char* why) {
 
 void WsConnection::sweep(LoopTransport::Clock::time_point now) {
   if (finished_) return;
-  close_if_drained(now);
+  if (drain_code_ != 0) close_if_drained(now);
   if (closing_) {
     if (now >= close_deadline_) finish();
     return;

@@ -68,6 +68,7 @@ class WsConnection final : public Outbound,
   void on_writable(const boost::system::error_code& ec);
   void abort(const char* why);
   void finish();  // closes the socket and tells the handler, once
+  // While draining (drain_code_ set): closes once the handler is done or the deadline passed.
   void close_if_drained(LoopTransport::Clock::time_point now);
 
   tcp::socket socket_;
